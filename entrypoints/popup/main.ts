@@ -1,0 +1,3 @@
+import { renderPopup } from '../../src/ui/popup';
+
+void renderPopup(document.getElementById('app')!);

@@ -1,0 +1,9 @@
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import { startPage } from '../src/page/page-main';
+import { platformMatches } from '../src/sites/platforms';
+
+export default defineContentScript({
+  matches: platformMatches('toutiao'),
+  runAt: 'document_idle',
+  main: (ctx) => startPage(ctx, 'toutiao'),
+});

@@ -1,0 +1,38 @@
+/**
+ * `leadguard <command>`: the command-line face of the engine. Commands register here.
+ */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  run(args: string[], io: CommandIO): Promise<number>;
+}
+
+export interface CommandIO {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const commands: Command[] = [];
+
+export function usage(): string {
+  const lines = commands.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);
+  return ['usage: leadguard <command> [options]', '', 'commands:', ...lines].join('\n');
+}
+
+export async function main(
+  argv: string[],
+  io: CommandIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`leadguard: unknown command '${name}'\n${usage()}\n`);
+    return 2;
+  }
+  return command.run(rest, io);
+}

@@ -1,0 +1,54 @@
+/**
+ * The toolbar popup: what LeadGuard sees on the current tab.
+ * `?tab=<id>` names the tab explicitly (tests open the popup as a page, where the popup itself
+ * would be the active tab).
+ */
+import { browser } from 'wxt/browser';
+import { sendMessage, type TabState } from '../platform/messages';
+import { platforms } from '../sites/platforms';
+
+export async function renderPopup(
+  root: HTMLElement,
+  search: string = location.search,
+): Promise<void> {
+  const tabId = await targetTabId(search);
+  const state = tabId === null ? null : await sendMessage('getTabState', { tabId });
+  root.replaceChildren(heading('LeadGuard'), status(state));
+}
+
+async function targetTabId(search: string): Promise<number | null> {
+  const param = new URLSearchParams(search).get('tab');
+  if (param !== null && /^\d+$/.test(param)) return Number(param);
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id ?? null;
+}
+
+function heading(text: string): HTMLElement {
+  const h1 = document.createElement('h1');
+  h1.textContent = text;
+  return h1;
+}
+
+function status(state: TabState | null): HTMLElement {
+  const dl = document.createElement('dl');
+  dl.className = 'status';
+  const platform = state?.platform ? platforms.find((p) => p.id === state.platform) : undefined;
+  const rows: [string, string, string?][] = platform
+    ? [
+        ['平台', platform.name],
+        ['状态', state!.paused ? '已暂停' : '运行中'],
+        ['引流线索', String(state!.leads), 'leads'],
+        ['提及', String(state!.mentions)],
+      ]
+    : [['状态', '此页面不是受支持的平台']];
+  for (const [term, value, className] of rows) {
+    const dt = document.createElement('dt');
+    dt.textContent = term;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    if (className) dd.className = className;
+    dl.append(dt, dd);
+  }
+  dl.dataset.platform = platform?.id ?? '';
+  return dl;
+}

@@ -1,0 +1,37 @@
+import { defineConfig } from 'wxt';
+import { supportedMatches } from './src/sites/platforms';
+
+/**
+ * Public half of the key that fixes the Chromium extension id to
+ * `ldgkbnbpfaijphofclgmbnabiclddadh`, so tests, docs and report servers can name it.
+ * The private half is not needed for unpacked builds; store uploads get their own id.
+ */
+const chromeKey =
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA2JtJQWPx2tR8Bzv6luXZqLOM7tH/0nCSHdOYco5e2G2nJQTbidFciE8mG9MN3iUxEgFFMts1FjxDdKPcZsS8dNC2kUyW4qiSDpxZO3RrvE3BIhPgymCoKUq0EzRaFP14Zd/kjz6ByMniZuZCNEiKT4VwGI8gEM2zzqZH06Gu6i943qWNtRDoYlm3V2oI8CUAW4imB+EU21iHpjv0f0qe/Eh5HgC2lKNYG/O32NXwNsWjmJskjzc/DO+UXvyBJRrTxFZM4oG8pFrtEMpUcT4BBJ+XFetJGkHNaPAoLJLhp9L+khCO1GJNG7yL/yg0qshtZimhSYpwzdpoutYKftc+swIDAQAB';
+
+export default defineConfig({
+  imports: false,
+  modules: ['@wxt-dev/webextension-polyfill'],
+  manifest: ({ browser }) => ({
+    name: 'LeadGuard',
+    description:
+      'Highlights and reports the lead generation of illegal debt agents (代理维权, 征信修复, 停息挂账…) on Chinese social platforms.',
+    permissions: ['storage', 'unlimitedStorage', 'alarms', 'tabs', 'activeTab'],
+    host_permissions: [...supportedMatches],
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
+    action: { default_title: 'LeadGuard' },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'leadguard@leadguard.invalid',
+              strict_min_version: '140.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+            gecko_android: { strict_min_version: '142.0' },
+          },
+        }
+      : { key: chromeKey, minimum_chrome_version: '110' }),
+  }),
+});
