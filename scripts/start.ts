@@ -44,7 +44,9 @@ say(`popup: chrome-extension://${EXTENSION_ID}/popup.html`);
 if (headless) {
   const shot = 'leadguard-demo.png';
   await page.screenshot({ path: shot, fullPage: true });
-  say(`headless run: screenshot of the demo page written to ${shot}. Set DISPLAY to see the window.`);
+  say(
+    `headless run: screenshot of the demo page written to ${shot}. Set DISPLAY to see the window.`,
+  );
 }
 say('press Ctrl+C to stop.');
 

@@ -1,0 +1,207 @@
+/**
+ * The list LeadGuard matches with: one schema for the default list, feeds, the CLI's `--list` and
+ * storage. Versioned (`format`), parsed with zod wherever it crosses a boundary.
+ */
+import { z } from 'zod';
+
+/** Topic categories: the illegal services themselves. */
+export const topicCategories = [
+  '代理退保',
+  '反催收', // 反催收 / 代理投诉 / 代理维权 / 逃废债
+  '停息挂账', // 停息挂账 / 协商还款 / 个性化分期 touted by agents
+  '债务优化', // 债务优化 / 重组 / 化解 / 解债
+  '征信修复', // 征信修复 / 洗白
+  '退息退费',
+  '伪造材料',
+] as const;
+/** Cue categories: what turns a topic mention into solicitation. */
+export const cueCategories = [
+  '引流', // contact lure or call to action (加V, 薇信, 私信, 主页, 评论区扣1 …)
+  '承诺收费', // guarantee or fee cue (不成功不收费, 100%成功, X天拿回, 服务费 …)
+  '虚假政策', // fake-policy or authority framing (退保新政, 国家出台政策, 通道已开通 …)
+] as const;
+export const categories = [...topicCategories, ...cueCategories] as const;
+export type Category = (typeof categories)[number];
+export type TopicCategory = (typeof topicCategories)[number];
+export const isTopicCategory = (c: string): c is TopicCategory =>
+  (topicCategories as readonly string[]).includes(c);
+
+/** Contexts that mark a text as talking *about* the scheme rather than selling it. */
+export const cueContexts = ['warning', 'news', 'victim', 'official', 'question', 'legit'] as const;
+export type CueContext = (typeof cueContexts)[number];
+
+export const platformNames = [
+  'douyin',
+  'kuaishou',
+  'weibo',
+  'xiaohongshu',
+  'bilibili',
+  'zhihu',
+  'toutiao',
+  'tieba',
+] as const;
+
+export const contactTypes = ['wechat', 'qq', 'phone', 'url', 'domain'] as const;
+export type ContactType = (typeof contactTypes)[number];
+
+const EntryId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'entry ids are lower-case ascii, digits, . _ -');
+
+export const Provenance = z.object({
+  source: z.string().min(1),
+  addedAt: z.string().date().or(z.string().datetime()),
+  note: z.string().optional(),
+});
+
+const Signal = z.enum(['strong', 'weak']);
+
+const base = {
+  id: EntryId,
+  provenance: Provenance,
+  /** Overrides the list's default weight for this entry's class. */
+  weight: z.number().min(-20).max(20).optional(),
+};
+
+/** Literal text matched with evasion tolerance (folding, separators, variants). */
+export const PhraseEntry = z.object({
+  ...base,
+  kind: z.literal('phrase'),
+  text: z.string().min(2).max(64),
+  category: z.enum(categories),
+  signal: Signal,
+  /** Also match full pinyin, initials and mixed forms (zx修复, tingxi挂账, TXGZ). */
+  pinyin: z.boolean().optional(),
+  /** Further spellings of the same phrase, matched like the phrase itself. */
+  variants: z.array(z.string().min(2).max(64)).max(32).optional(),
+});
+
+/** A restricted, linear-time pattern (see pattern.ts) for what phrases can't say. */
+export const PatternEntry = z.object({
+  ...base,
+  kind: z.literal('pattern'),
+  pattern: z.string().min(2).max(200),
+  category: z.enum(categories),
+  signal: Signal,
+});
+
+export const AccountEntry = z.object({
+  ...base,
+  kind: z.literal('account'),
+  platform: z.enum(platformNames),
+  /** The stable platform id (sec_uid, uid, mid, user id, url_token, portrait …), not the handle. */
+  platformId: z.string().min(1).max(128),
+  handle: z.string().max(64).optional(),
+  category: z.enum(categories),
+});
+
+export const ContactEntry = z.object({
+  ...base,
+  kind: z.literal('contact'),
+  type: z.enum(contactTypes),
+  /** Normalized value: digits for phone/qq, lower-case id for wechat, host for url/domain. */
+  value: z.string().min(3).max(256),
+  category: z.enum(categories),
+});
+
+/** Words that mark warnings, news, victims, official sources or questions, and lower a verdict. */
+export const CueEntry = z.object({
+  ...base,
+  kind: z.literal('cue'),
+  text: z.string().min(2).max(64),
+  context: z.enum(cueContexts),
+});
+
+/** Exceptions: phrases (spans) or accounts never flagged. */
+export const AllowEntry = z.union([
+  z.object({ ...base, kind: z.literal('allow'), text: z.string().min(2).max(64) }),
+  z.object({
+    ...base,
+    kind: z.literal('allow'),
+    platform: z.enum(platformNames),
+    platformId: z.string().min(1).max(128),
+  }),
+]);
+
+export const Entry = z.union([
+  PhraseEntry,
+  PatternEntry,
+  AccountEntry,
+  ContactEntry,
+  CueEntry,
+  AllowEntry,
+]);
+export type Entry = z.infer<typeof Entry>;
+export type PhraseEntry = z.infer<typeof PhraseEntry>;
+export type PatternEntry = z.infer<typeof PatternEntry>;
+export type AccountEntry = z.infer<typeof AccountEntry>;
+export type ContactEntry = z.infer<typeof ContactEntry>;
+export type CueEntry = z.infer<typeof CueEntry>;
+export type AllowEntry = z.infer<typeof AllowEntry>;
+
+/** Scoring weights live in the list so a feed can retune without a release. */
+export const Scoring = z.object({
+  weights: z.object({
+    topicStrong: z.number(),
+    topicWeak: z.number(),
+    lure: z.number(),
+    contact: z.number(),
+    guarantee: z.number(),
+    policy: z.number(),
+    account: z.number(),
+    /** Multiplier for hits through pinyin initials or homophones (they also need a second signal). */
+    fuzzyVariant: z.number().min(0).max(1),
+  }),
+  context: z.record(z.enum([...cueContexts, 'quoted']), z.number().max(0)),
+  /** Score at or above which a block with a topic and a second signal is a lead. */
+  leadThreshold: z.number().positive(),
+  /** Characters a lure or contact may sit from a topic term and still count for it. */
+  proximity: z.number().int().positive().max(10_000),
+});
+export type Scoring = z.infer<typeof Scoring>;
+
+export const List = z
+  .object({
+    format: z.literal('leadguard-list/1'),
+    id: z.string().min(1).max(128),
+    version: z.number().int().nonnegative(),
+    issuedAt: z.string().datetime(),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    /**
+     * Evasion spellings of characters, applied only inside list phrases that contain the canonical
+     * character (维→微 globally would break 维权): canonical → variants, e.g. "微": ["薇","威"].
+     */
+    homophones: z.record(z.string().length(1), z.array(z.string().length(1)).max(16)).default({}),
+    scoring: Scoring,
+    entries: z.array(Entry).max(500_000),
+  })
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.entries.forEach((entry, index) => {
+      if (seen.has(entry.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['entries', index, 'id'],
+          message: `duplicate entry id ${entry.id}`,
+        });
+      }
+      seen.add(entry.id);
+    });
+  });
+export type List = z.infer<typeof List>;
+
+/** Parses untrusted list JSON, with an error that names the first problems. */
+export function parseList(input: unknown): List {
+  const result = List.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+  throw new ListError(`invalid list: ${problems}`);
+}
+
+export class ListError extends Error {
+  override name = 'ListError';
+}

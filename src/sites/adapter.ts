@@ -1,0 +1,82 @@
+/**
+ * The one shape every site adapter has. Site knowledge (URL patterns, selectors) is data beside
+ * example URLs and fixtures; shared code never branches on a site id.
+ */
+import type { PlatformId } from './platforms';
+
+export type PageKind =
+  | 'feed'
+  | 'video'
+  | 'note'
+  | 'post'
+  | 'question'
+  | 'article'
+  | 'thread'
+  | 'forum'
+  | 'profile'
+  | 'search'
+  | 'live'
+  | 'other';
+
+export type BlockKind = 'post' | 'title' | 'bio' | 'comment' | 'reply' | 'danmaku' | 'card';
+
+/** An account as the platform identifies it: the stable id, never only the mutable handle. */
+export interface Account {
+  platform: PlatformId;
+  /** Stable platform id: Douyin sec_uid, Weibo uid, Bilibili mid, XHS user id, Zhihu url_token … */
+  id: string;
+  /** The display name or handle shown on the page. */
+  handle?: string;
+  /** Profile URL, with any token the platform needs to open it (XHS xsec_token). */
+  url?: string;
+}
+
+/** One unit of text worth scanning: a post body, a title, a bio, a comment, a reply. */
+export interface TextBlock {
+  /**
+   * Stable key of the item (`comment:<cid>`, `post:<mid>` …). Processed state is keyed by this, not
+   * by the DOM node, because virtual lists (Weibo) recycle nodes for other items.
+   */
+  key: string;
+  kind: BlockKind;
+  /** The element holding the whole item (badges and cards anchor here). */
+  element: Element;
+  /** The elements whose text is scanned, in reading order. */
+  text: Element[];
+  author?: Account;
+  /** Where the account badge goes: the author's name link. */
+  authorElement?: Element;
+  /** The platform's own report (举报) control for this block, where the page has one. */
+  reportEntry?: Element;
+}
+
+export interface SiteExample {
+  url: string;
+  kind: PageKind;
+  /** Fixture file (below test/fixtures/) that shows this page. */
+  fixture?: string;
+}
+
+export interface SiteAdapter {
+  id: PlatformId | 'generic';
+  /** Manifest match patterns the adapter serves (from platforms.ts for platform adapters). */
+  matches: readonly string[];
+  /** Example URLs with their page kind; the meta-test checks each resolves to this adapter. */
+  examples: readonly SiteExample[];
+  /** What kind of page a URL shows, or null when the adapter does not know the URL. */
+  pageKind(url: URL): PageKind | null;
+  /**
+   * Every text block under `root`. `root` may be a document, an element or a shadow root; adapters
+   * descend into the open shadow roots they know about (Bilibili comments).
+   */
+  blocks(root: ParentNode): TextBlock[];
+  /**
+   * Selectors for text inside a block that is not the author's words and must not be scanned:
+   * @mentions, `[表情]` codes are handled by the engine; these are site UI strings inside text.
+   */
+  ignore?: readonly string[];
+  /**
+   * Selectors of custom elements whose open shadow roots hold blocks (the engine observes them).
+   */
+  shadowHosts?: readonly string[];
+}
