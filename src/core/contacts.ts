@@ -1,0 +1,171 @@
+/**
+ * Contact indicators that survive account rotation: phone numbers, QQ numbers, WeChat ids, URLs and
+ * domains. Numbers are read in their own channel, where 壹叁捌, ①③⑧, 幺三八, 𝟏, keycaps and
+ * full-width digits are digits and spaces, dashes or emoji may sit between them. Word matching never
+ * folds numerals (normalize.ts).
+ */
+import type { ContactType } from './list-schema';
+import { foldText } from './normalize';
+
+export interface Contact {
+  type: ContactType;
+  /** Normalized: digits for phone/qq, lower-case id for wechat, lower-case host for url/domain. */
+  value: string;
+  /** UTF-16 offsets into the original text. */
+  start: number;
+  end: number;
+}
+
+const digitChars: Record<string, string> = {};
+const addDigits = (chars: string, from = 0) =>
+  [...chars].forEach((c, i) => (digitChars[c] = String((i + from) % 10)));
+addDigits('零一二三四五六七八九');
+addDigits('〇壹贰叁肆伍陆柒捌玖');
+addDigits('⓪①②③④⑤⑥⑦⑧⑨');
+addDigits('⑴⑵⑶⑷⑸⑹⑺⑻⑼', 1);
+addDigits('⒈⒉⒊⒋⒌⒍⒎⒏⒐', 1);
+addDigits('❶❷❸❹❺❻❼❽❾', 1);
+addDigits('➀➁➂➃➄➅➆➇➈', 1);
+addDigits('➊➋➌➍➎➏➐➑➒', 1);
+addDigits('㈠㈡㈢㈣㈤㈥㈦㈧㈨', 1);
+addDigits('㊀㊁㊂㊃㊄㊅㊆㊇㊈', 1);
+addDigits('⓵⓶⓷⓸⓹⓺⓻⓼⓽', 1);
+addDigits('⁰¹²³⁴⁵⁶⁷⁸⁹');
+addDigits('₀₁₂₃₄₅₆₇₈₉');
+addDigits('０１２３４５６７８９');
+digitChars['幺'] = '1'; // spoken phone style: 幺三八
+digitChars['两'] = '2';
+digitChars['洞'] = '0';
+addDigits('❿', 0);
+digitChars['⑩'] = '';
+
+/** Characters that may sit between the digits of one number. */
+const numberGap = /^(?:[\s\-–—_.·•,，、。:：/|~～*#+()（）\u200b-\u200f\u2060]|\ufe0f|\u20e3)$/u;
+
+interface DigitRun {
+  digits: string;
+  /** Original offset of each digit. */
+  starts: number[];
+  ends: number[];
+  /** Whether any digit was written other than as 0–9 (Chinese numerals, circled …). */
+  disguised: boolean;
+}
+
+/** Maximal runs of digit-like characters, allowing up to two separator characters between them. */
+export function digitRuns(text: string): DigitRun[] {
+  const runs: DigitRun[] = [];
+  let current: DigitRun | null = null;
+  let gap = 0;
+  for (let i = 0; i < text.length;) {
+    const cp = text.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    const width = ch.length;
+    let digit: string | undefined;
+    if (cp >= 0x30 && cp <= 0x39) digit = ch;
+    else if (cp >= 0x1d7ce && cp <= 0x1d7ff) digit = String((cp - 0x1d7ce) % 10);
+    else digit = digitChars[ch] || undefined;
+    if (digit !== undefined) {
+      if (!current) current = { digits: '', starts: [], ends: [], disguised: false };
+      current.digits += digit;
+      current.starts.push(i);
+      current.ends.push(i + width);
+      if (!(cp >= 0x30 && cp <= 0x39)) current.disguised = true;
+      gap = 0;
+    } else if (
+      current &&
+      (numberGap.test(ch) || /\p{Extended_Pictographic}/u.test(ch)) &&
+      gap < 2
+    ) {
+      gap++;
+    } else if (current) {
+      runs.push(current);
+      current = null;
+      gap = 0;
+    }
+    i += width;
+  }
+  if (current) runs.push(current);
+  return runs;
+}
+
+const qqLure = /(qq|扣扣|企鹅|球球|抠抠|q号|q群|\ue001)\s*[号群]?\s*[:：是为]?\s*$/u;
+const wechatLure =
+  /(微信|薇信|威信|徽信|维信|卫星|v信|vx|wx|weixin|wechat|加v|\+v|v❤|绿泡泡|\ue002|v|微)\s*[号]?\s*[:：是为]?\s*$/u;
+const wechatId = /(?<![a-z0-9_-])[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])/gu;
+const urlPattern =
+  /\b(?:https?:\/\/)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|cn|net|org|top|xyz|vip|cc|me|info|link|site|online|club|shop|icu|work|ltd|fun|tv|co|io|app|ink|pro|wang|ren|biz))(?::\d{2,5})?(\/[^\s，。、“”"'<>（）()]*)?/giu;
+
+/** Official hotlines and bank service numbers that warnings print: never a lead's contact. */
+const officialNumbers = new Set([
+  '12378',
+  '12363',
+  '95588',
+  '95533',
+  '95599',
+  '95566',
+  '95555',
+  '95559',
+  '95528',
+  '95568',
+  '95595',
+  '95511',
+  '95519',
+  '95500',
+  '12315',
+  '12345',
+  '110',
+  '96110',
+  '12321',
+]);
+
+export function extractContacts(text: string): Contact[] {
+  const folded = foldText(text).toLowerCase();
+  const contacts: Contact[] = [];
+  for (const run of digitRuns(text)) {
+    const start = run.starts[0]!;
+    const lead = folded.slice(Math.max(0, start - 12), start);
+    let digits = run.digits;
+    let offset = 0;
+    if (digits.length === 13 && digits.startsWith('86')) {
+      digits = digits.slice(2);
+      offset = 2;
+    }
+    const phone = /^1[3-9]\d{9}$/.test(digits);
+    // Chinese numerals in ordinary prose (一二三…) only count when the run looks like a number.
+    if (run.disguised && !phone && digits.length < 5) continue;
+    if (officialNumbers.has(digits)) continue;
+    const end = run.ends[run.ends.length - 1]!;
+    const at = { start: run.starts[offset]!, end };
+    if (phone) contacts.push({ type: 'phone', value: digits, ...at });
+    else if (qqLure.test(lead) && /^[1-9]\d{4,10}$/.test(digits))
+      contacts.push({ type: 'qq', value: digits, ...at });
+    else if (wechatLure.test(lead) && digits.length >= 6)
+      contacts.push({ type: 'wechat', value: digits, ...at });
+  }
+  for (const m of folded.matchAll(wechatId)) {
+    const start = m.index;
+    const lead = folded.slice(Math.max(0, start - 12), start);
+    if (!wechatLure.test(lead) || urlPattern.test(m[0])) continue;
+    urlPattern.lastIndex = 0;
+    contacts.push({ type: 'wechat', value: m[0], start, end: start + m[0].length });
+  }
+  urlPattern.lastIndex = 0;
+  for (const m of folded.matchAll(urlPattern)) {
+    const host = m[1]!.replace(/^www\./, '');
+    const start = m.index;
+    const hasScheme = m[0].startsWith('http');
+    contacts.push({
+      type: hasScheme || m[2] ? 'url' : 'domain',
+      value: hasScheme || m[2] ? `${host}${m[2] ?? ''}` : host,
+      start,
+      end: start + m[0].length,
+    });
+  }
+  return contacts.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/** The host a contact points at, for matching url/domain entries against each other. */
+export function contactHost(contact: Pick<Contact, 'type' | 'value'>): string | null {
+  if (contact.type !== 'url' && contact.type !== 'domain') return null;
+  return contact.value.split('/')[0]!.replace(/^www\./, '');
+}

@@ -1,0 +1,277 @@
+/**
+ * The compiled matcher: what the background builds once from a list (compile-list.ts) and content
+ * scripts, the CLI and tests load. Serializable to a string (JSON + base64 typed arrays) because
+ * extension messaging and storage carry JSON.
+ */
+import {
+  emptyMatches,
+  scanAutomaton,
+  withRuntime,
+  type Automaton,
+  type AutomatonData,
+} from './automaton';
+import type { Category, ContactType, CueContext, Scoring } from './list-schema';
+import { foldText } from './normalize';
+
+export const MATCHER_FORMAT = 'leadguard-matcher/1';
+
+/** How a match was found. Fuzzy variants count only with a second signal (scorer). */
+export const Variant = {
+  exact: 0,
+  listed: 1,
+  pinyinFull: 2,
+  pinyinInitials: 3,
+  mixedInitials: 4,
+  homophone: 5,
+  anchor: 6,
+  mixedFull: 7,
+} as const;
+export type Variant = (typeof Variant)[keyof typeof Variant];
+export const variantNames = [
+  'exact',
+  'variant',
+  'pinyin',
+  'pinyin-initials',
+  'pinyin-mixed',
+  'homophone',
+  'pattern',
+  'pinyin-mixed',
+] as const;
+export const isFuzzy = (v: number) =>
+  v === Variant.pinyinInitials || v === Variant.mixedInitials || v === Variant.homophone;
+
+export interface RuleMeta {
+  id: string;
+  kind: 'phrase' | 'pattern' | 'cue' | 'allow' | 'account' | 'contact';
+  category?: Category;
+  signal?: 'strong' | 'weak';
+  context?: CueContext;
+  weight?: number;
+  /** Phrase text, pattern source, account id or contact value, for explanations. */
+  text: string;
+}
+
+export interface CompiledMatcher {
+  format: typeof MATCHER_FORMAT;
+  listId: string;
+  listVersion: number;
+  scoring: Scoring;
+  rules: RuleMeta[];
+  automaton: AutomatonData;
+  /** Per automaton pattern: the rule it belongs to (or the regex, for anchors) and its variant. */
+  patternRule: Int32Array;
+  patternVariant: Uint8Array;
+  regexes: { rule: number; source: string; maxLength: number }[];
+  /** [platform, platformId, rule] */
+  accounts: [string, string, number][];
+  /** [type, value, rule] */
+  contacts: [ContactType, string, number][];
+}
+
+export interface Matcher {
+  compiled: CompiledMatcher;
+  automaton: Automaton;
+  regexes: { rule: number; re: RegExp; maxLength: number }[];
+  accounts: Map<string, number>;
+  contacts: Map<string, number>;
+}
+
+export interface Match {
+  rule: number;
+  ruleId: string;
+  kind: RuleMeta['kind'];
+  category?: Category;
+  start: number;
+  end: number;
+  variant: Variant;
+}
+
+export const accountKey = (platform: string, id: string) => `${platform}\u0000${id}`;
+export const contactKey = (type: string, value: string) => `${type}\u0000${value}`;
+
+export function loadMatcher(compiled: CompiledMatcher): Matcher {
+  if (compiled.format !== MATCHER_FORMAT) {
+    throw new Error(`unsupported matcher format ${String(compiled.format)}`);
+  }
+  return {
+    compiled,
+    automaton: withRuntime(compiled.automaton),
+    regexes: compiled.regexes.map((r) => ({
+      rule: r.rule,
+      re: new RegExp(r.source, 'gu'),
+      maxLength: r.maxLength,
+    })),
+    accounts: new Map(compiled.accounts.map(([p, id, rule]) => [accountKey(p, id), rule])),
+    contacts: new Map(compiled.contacts.map(([t, v, rule]) => [contactKey(t, v), rule])),
+  };
+}
+
+const maxGap = 3;
+
+/**
+ * Every phrase, pattern, cue and allow match in `text`, offsets in UTF-16 units of the original.
+ * Matches overlapping an allow span are dropped (cues are kept: they describe context).
+ */
+export function scanText(matcher: Matcher, text: string): Match[] {
+  const { compiled } = matcher;
+  const raw = scanAutomaton(matcher.automaton, text, emptyMatches(), maxGap);
+  const found: Match[] = [];
+  let anchors: [number, number, number][] | null = null;
+  for (let j = 0; j < raw.count; j++) {
+    const p = raw.data[j * 3]!;
+    const start = raw.data[j * 3 + 1]!;
+    const end = raw.data[j * 3 + 2]!;
+    const variant = compiled.patternVariant[p]! as Variant;
+    const rule = compiled.patternRule[p]!;
+    if (variant === Variant.anchor) {
+      (anchors ??= []).push([rule, start, end]);
+      continue;
+    }
+    const meta = compiled.rules[rule]!;
+    found.push({
+      rule,
+      ruleId: meta.id,
+      kind: meta.kind,
+      category: meta.category,
+      start,
+      end,
+      variant,
+    });
+  }
+  if (anchors) found.push(...runPatterns(matcher, text, anchors));
+  const allowed = found.filter((m) => m.kind === 'allow');
+  const kept = allowed.length
+    ? found.filter(
+        (m) =>
+          m.kind === 'allow' ||
+          m.kind === 'cue' ||
+          !allowed.some((a) => a.start < m.end && m.start < a.end),
+      )
+    : found;
+  return dedupe(kept);
+}
+
+function runPatterns(matcher: Matcher, text: string, anchors: [number, number, number][]): Match[] {
+  const folded = foldText(text).toLowerCase();
+  const out: Match[] = [];
+  const seen = new Set<string>();
+  for (const [index, start, end] of anchors) {
+    const regex = matcher.regexes[index]!;
+    const from = Math.max(0, end - regex.maxLength);
+    const to = Math.min(text.length, start + regex.maxLength);
+    const window = folded.slice(from, to);
+    regex.re.lastIndex = 0;
+    for (const m of window.matchAll(regex.re)) {
+      const s = from + m.index;
+      const e = s + m[0].length;
+      // The match must contain the anchor hit that triggered it, or it belongs to another window.
+      if (s > start || e < end) continue;
+      const key = `${index}:${s}:${e}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const meta = matcher.compiled.rules[regex.rule]!;
+      out.push({
+        rule: regex.rule,
+        ruleId: meta.id,
+        kind: meta.kind,
+        category: meta.category,
+        start: s,
+        end: e,
+        variant: Variant.anchor,
+      });
+    }
+  }
+  return out;
+}
+
+/** One match per rule and span: overlapping matches of the same rule keep the longest. */
+function dedupe(matches: Match[]): Match[] {
+  matches.sort((a, b) => a.rule - b.rule || a.start - b.start || b.end - a.end);
+  const out: Match[] = [];
+  for (const m of matches) {
+    const last = out[out.length - 1];
+    if (last && last.rule === m.rule && m.start < last.end) {
+      if (m.end > last.end) last.end = m.end;
+      if (m.variant < last.variant) last.variant = m.variant;
+      continue;
+    }
+    out.push(m);
+  }
+  return out.sort((a, b) => a.start - b.start || a.end - b.end || a.rule - b.rule);
+}
+
+// Serialization: typed arrays travel as base64 inside JSON.
+const typedKeys = [
+  'alphabet',
+  'edgeStart',
+  'edgeSym',
+  'edgeTo',
+  'fail',
+  'outHead',
+  'outNext',
+  'dictLink',
+  'patLen',
+  'patFlags',
+] as const;
+
+function toBase64(view: ArrayBufferView): string {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+function fromBase64(text: string): ArrayBuffer {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+}
+
+export function serializeMatcher(c: CompiledMatcher): string {
+  const automaton: Record<string, string> = {};
+  for (const key of typedKeys) automaton[key] = toBase64(c.automaton[key]);
+  return JSON.stringify({
+    ...c,
+    automaton,
+    patternRule: toBase64(c.patternRule),
+    patternVariant: toBase64(c.patternVariant),
+  });
+}
+
+export function deserializeMatcher(text: string): CompiledMatcher {
+  const raw = JSON.parse(text) as Record<string, unknown> & {
+    automaton: Record<string, string>;
+    patternRule: string;
+    patternVariant: string;
+  };
+  if (raw.format !== MATCHER_FORMAT) throw new Error('not a LeadGuard matcher');
+  const a = raw.automaton;
+  const automaton: AutomatonData = {
+    alphabet: new Uint16Array(fromBase64(a.alphabet!)),
+    edgeStart: new Int32Array(fromBase64(a.edgeStart!)),
+    edgeSym: new Uint16Array(fromBase64(a.edgeSym!)),
+    edgeTo: new Int32Array(fromBase64(a.edgeTo!)),
+    fail: new Int32Array(fromBase64(a.fail!)),
+    outHead: new Int32Array(fromBase64(a.outHead!)),
+    outNext: new Int32Array(fromBase64(a.outNext!)),
+    dictLink: new Int32Array(fromBase64(a.dictLink!)),
+    patLen: new Uint16Array(fromBase64(a.patLen!)),
+    patFlags: new Uint8Array(fromBase64(a.patFlags!)),
+  };
+  return {
+    ...(raw as unknown as CompiledMatcher),
+    automaton,
+    patternRule: new Int32Array(fromBase64(raw.patternRule)),
+    patternVariant: new Uint8Array(fromBase64(raw.patternVariant)),
+  };
+}
+
+/** Bytes the automaton's typed arrays occupy (the benchmark's size figure). */
+export function automatonBytes(c: CompiledMatcher): number {
+  let bytes = c.patternRule.byteLength + c.patternVariant.byteLength;
+  for (const key of typedKeys) bytes += c.automaton[key].byteLength;
+  return bytes;
+}

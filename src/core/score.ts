@@ -1,0 +1,289 @@
+/**
+ * Lead vs mention vs clean, with an explanation a moderator can read. A lead solicits the service:
+ * a topic term plus a second signal (contact lure/CTA, a contact, a guarantee or fee cue, fake-policy
+ * framing, or a second topic term) scoring at or above the list's threshold. Warning, news, victim,
+ * official, question and quotation contexts lower the score (taxonomy.md §K, §L). Weights live in
+ * the list (`scoring`), not here.
+ */
+import { extractContacts, contactHost, type Contact } from './contacts';
+import { isTopicCategory, type Category, type CueContext } from './list-schema';
+import {
+  accountKey,
+  contactKey,
+  isFuzzy,
+  scanText,
+  variantNames,
+  type Match,
+  type Matcher,
+} from './matcher';
+
+export type Verdict = 'lead' | 'mention' | 'clean';
+
+export interface ReportedMatch {
+  ruleId: string;
+  category: Category | null;
+  start: number;
+  end: number;
+  text: string;
+  via: (typeof variantNames)[number];
+}
+
+export interface ReportedContact extends Contact {
+  /** The list entry that names this contact, when listed. */
+  ruleId?: string;
+}
+
+export interface Assessment {
+  verdict: Verdict;
+  score: number;
+  categories: Category[];
+  matches: ReportedMatch[];
+  contacts: ReportedContact[];
+  /** Context cues found (warning, news …) with their rule ids. */
+  context: { ruleId: string; context: CueContext; start: number; end: number }[];
+  /** The listed account this text is by, if any. */
+  account?: { ruleId: string; platform: string; id: string; allowed: boolean };
+  why: string;
+}
+
+export interface AssessOptions {
+  author?: { platform: string; id: string };
+}
+
+const quotePairs: Record<string, string> = {
+  '“': '”',
+  '「': '」',
+  '『': '』',
+  '‘': '’',
+  '"': '"',
+  '《': '》',
+  '【': '】',
+};
+
+/** Spans inside quotation marks (news and warnings quote the bait). */
+function quotedSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (let i = 0; i < text.length; i++) {
+    const close = quotePairs[text[i]!];
+    if (!close) continue;
+    const j = text.indexOf(close, i + 1);
+    if (j > i && j - i <= 40) {
+      spans.push([i, j + 1]);
+      i = j;
+    }
+  }
+  return spans;
+}
+
+const near = (a: { start: number; end: number }, b: { start: number; end: number }, d: number) =>
+  a.start - b.end <= d && b.start - a.end <= d;
+
+export function assess(matcher: Matcher, text: string, options: AssessOptions = {}): Assessment {
+  const { compiled } = matcher;
+  const { weights, context: contextWeights, leadThreshold, proximity } = compiled.scoring;
+  const all = scanText(matcher, text);
+  const rules = compiled.rules;
+  const weightOf = (m: Match, base: number) => {
+    const meta = rules[m.rule]!;
+    const w = meta.weight ?? (meta.signal === 'weak' ? base * 0.6 : base);
+    return isFuzzy(m.variant) ? w * weights.fuzzyVariant : w;
+  };
+
+  const topicsAll = all.filter((m) => m.category && isTopicCategory(m.category));
+  const lures = all.filter((m) => m.category === '引流');
+  const guarantees = all.filter((m) => m.category === '承诺收费');
+  const policies = all.filter((m) => m.category === '虚假政策');
+  const cues = all.filter((m) => m.kind === 'cue');
+
+  const contacts: ReportedContact[] = extractContacts(text).map((c) => {
+    const rule =
+      matcher.contacts.get(contactKey(c.type, c.value)) ??
+      (contactHost(c) !== null
+        ? (matcher.contacts.get(contactKey('domain', contactHost(c)!)) ??
+          matcher.contacts.get(contactKey('url', c.value)))
+        : c.type === 'phone'
+          ? matcher.contacts.get(contactKey('wechat', c.value))
+          : undefined);
+    return rule === undefined ? c : { ...c, ruleId: rules[rule]!.id };
+  });
+  const listedContacts = contacts.filter((c) => c.ruleId);
+
+  let account: Assessment['account'];
+  if (options.author) {
+    const rule = matcher.accounts.get(accountKey(options.author.platform, options.author.id));
+    if (rule !== undefined) {
+      account = {
+        ruleId: rules[rule]!.id,
+        platform: options.author.platform,
+        id: options.author.id,
+        allowed: rules[rule]!.kind === 'allow',
+      };
+    }
+  }
+  if (account?.allowed) {
+    return {
+      verdict: 'clean',
+      score: 0,
+      categories: [],
+      matches: [],
+      contacts,
+      context: [],
+      account,
+      why: `账号在允许名单中（${account.ruleId}），不标记。`,
+    };
+  }
+
+  // Fuzzy topic hits (pinyin initials, homophones) need a second, non-fuzzy signal.
+  const exactTopics = topicsAll.filter((m) => !isFuzzy(m.variant));
+  const nonFuzzySecond =
+    lures.some((m) => !isFuzzy(m.variant)) ||
+    contacts.length > 0 ||
+    guarantees.length > 0 ||
+    policies.length > 0 ||
+    exactTopics.length > 0;
+  const topics = nonFuzzySecond ? topicsAll : exactTopics;
+
+  const inReach = (m: { start: number; end: number }) =>
+    topics.some((t) => near(t, m, proximity)) || listedContacts.length > 0;
+  const reachedLures = lures.filter(inReach);
+  const reachedContacts = contacts.filter(inReach);
+  const reachedGuarantees = guarantees.filter(inReach);
+  const reachedPolicies = policies.filter(inReach);
+
+  const best = (ms: Match[], base: number, cap: number) => {
+    const byRule = new Map<number, number>();
+    for (const m of ms) byRule.set(m.rule, Math.max(byRule.get(m.rule) ?? 0, weightOf(m, base)));
+    return [...byRule.values()]
+      .sort((a, b) => b - a)
+      .slice(0, cap)
+      .reduce((s, w) => s + w, 0);
+  };
+  const topicScore =
+    best(
+      topics.filter((m) => rules[m.rule]!.signal === 'strong'),
+      weights.topicStrong,
+      3,
+    ) +
+    best(
+      topics.filter((m) => rules[m.rule]!.signal !== 'strong'),
+      weights.topicWeak,
+      3,
+    );
+  const lureScore = best(reachedLures, weights.lure, 2);
+  const contactScore =
+    Math.min(new Set(reachedContacts.map((c) => `${c.type}:${c.value}`)).size, 2) *
+      weights.contact +
+    (listedContacts.length > 0 ? weights.account : 0);
+  const guaranteeScore = best(reachedGuarantees, weights.guarantee, 2);
+  const policyScore = best(reachedPolicies, weights.policy, 2);
+  const accountScore = account && topics.length > 0 ? weights.account : 0;
+
+  const contexts = new Map<CueContext | 'quoted', number>();
+  for (const cue of cues) {
+    const meta = rules[cue.rule]!;
+    const ctx = meta.context!;
+    const w = meta.weight ?? contextWeights[ctx] ?? 0;
+    contexts.set(ctx, Math.min(contexts.get(ctx) ?? 0, w));
+  }
+  const quotes = quotedSpans(text);
+  if (topics.length && topics.every((t) => quotes.some(([s, e]) => s <= t.start && t.end <= e))) {
+    contexts.set('quoted', contextWeights.quoted ?? 0);
+  }
+  const contextScore = [...contexts.values()].reduce((s, w) => s + w, 0);
+
+  const distinctTopicRules = new Set(topics.map((m) => m.rule)).size;
+  const secondSignal =
+    reachedLures.length > 0 ||
+    reachedContacts.length > 0 ||
+    reachedGuarantees.length > 0 ||
+    reachedPolicies.length > 0 ||
+    distinctTopicRules >= 2 ||
+    accountScore > 0;
+  const score = round(
+    topicScore +
+      lureScore +
+      contactScore +
+      guaranteeScore +
+      policyScore +
+      accountScore +
+      contextScore,
+  );
+  const hasTopic = topics.length > 0;
+  const verdict: Verdict =
+    (hasTopic && secondSignal && score >= leadThreshold) ||
+    (listedContacts.length > 0 && score >= leadThreshold)
+      ? 'lead'
+      : hasTopic
+        ? 'mention'
+        : 'clean';
+
+  const counted = [...topics, ...reachedLures, ...reachedGuarantees, ...reachedPolicies];
+  const reported: ReportedMatch[] = counted
+    .sort((a, b) => a.start - b.start || a.end - b.end)
+    .map((m) => ({
+      ruleId: m.ruleId,
+      category: m.category ?? null,
+      start: m.start,
+      end: m.end,
+      text: text.slice(m.start, m.end),
+      via: variantNames[m.variant],
+    }));
+  const categories = [...new Set(counted.map((m) => m.category!))].sort(
+    (a, b) => Number(isTopicCategory(b)) - Number(isTopicCategory(a)),
+  );
+  const contextList = cues.map((c) => ({
+    ruleId: c.ruleId,
+    context: rules[c.rule]!.context!,
+    start: c.start,
+    end: c.end,
+  }));
+
+  const quote = (ms: { start: number; end: number }[]) =>
+    [...new Set(ms.map((m) => `「${text.slice(m.start, m.end)}」`))].slice(0, 4).join('');
+  const parts: string[] = [];
+  if (topics.length) parts.push(`主题 ${quote(topics)}`);
+  if (reachedLures.length) parts.push(`引流 ${quote(reachedLures)}`);
+  if (reachedContacts.length)
+    parts.push(
+      `联系方式 ${reachedContacts.map((c) => `${c.type}:${c.value}${c.ruleId ? '（名单）' : ''}`).join(' ')}`,
+    );
+  if (reachedGuarantees.length) parts.push(`承诺/收费 ${quote(reachedGuarantees)}`);
+  if (reachedPolicies.length) parts.push(`虚假政策 ${quote(reachedPolicies)}`);
+  if (accountScore) parts.push(`名单账号 ${account!.ruleId}`);
+  if (contexts.size) {
+    const names: Record<string, string> = {
+      warning: '警示',
+      news: '新闻',
+      victim: '受害者',
+      official: '官方',
+      question: '提问',
+      legit: '合规',
+      quoted: '引用',
+    };
+    parts.push(
+      `语境 ${[...contexts.keys()].map((k) => names[k]).join('、')}（${round(contextScore)}）`,
+    );
+  }
+  const head =
+    verdict === 'lead'
+      ? '引流线索'
+      : verdict === 'mention'
+        ? secondSignal
+          ? '提及（语境降分）'
+          : '提及（无引流或承诺信号）'
+        : '无相关内容';
+  const why = `${head}：${parts.join('；') || '未命中'}；得分 ${score}/${leadThreshold}`;
+
+  return {
+    verdict,
+    score,
+    categories,
+    matches: reported,
+    contacts,
+    context: contextList,
+    ...(account ? { account } : {}),
+    why,
+  };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
