@@ -1,3 +1,5 @@
+import { scanCommand } from './scan';
+
 /**
  * `leadguard <command>`: the command-line face of the engine. Commands register here.
  */
@@ -13,7 +15,7 @@ export interface CommandIO {
   stderr: NodeJS.WritableStream;
 }
 
-const commands: Command[] = [];
+const commands: Command[] = [scanCommand];
 
 export function usage(): string {
   const lines = commands.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);

@@ -88,9 +88,9 @@ export function digitRuns(text: string): DigitRun[] {
   return runs;
 }
 
-const qqLure = /(qq|扣扣|企鹅|球球|抠抠|q号|q群|\ue001)\s*[号群]?\s*[:：是为]?\s*$/u;
+const qqLure = /(qq|扣扣|企鹅|球球|抠抠|q号|q群|\ue001)[\s\u200b]*[号群]?\s*[:：是为]?\s*$/u;
 const wechatLure =
-  /(微信|薇信|威信|徽信|维信|卫星|v信|vx|wx|weixin|wechat|加v|\+v|v❤|绿泡泡|\ue002|v|微)\s*[号]?\s*[:：是为]?\s*$/u;
+  /(微信|薇信|威信|徽信|维信|卫星|v信|vx|wx|weixin|wechat|加v|\+v|v❤|绿泡泡|\ue002|v|微)[\s\u200b]*[号]?\s*[:：是为]?\s*$/u;
 const wechatId = /(?<![a-z0-9_-])[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])/gu;
 const urlPattern =
   /\b(?:https?:\/\/)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|cn|net|org|top|xyz|vip|cc|me|info|link|site|online|club|shop|icu|work|ltd|fun|tv|co|io|app|ink|pro|wang|ren|biz))(?::\d{2,5})?(\/[^\s，。、“”"'<>（）()]*)?/giu;
@@ -118,7 +118,14 @@ const officialNumbers = new Set([
   '12321',
 ]);
 
-export function extractContacts(text: string): Contact[] {
+/**
+ * Contacts in `text`. Numbers and ids count when a lure word precedes them (or a phone number is
+ * phone-shaped); `isListed` lets a list's own contacts count wherever they stand.
+ */
+export function extractContacts(
+  text: string,
+  isListed: (type: ContactType, value: string) => boolean = () => false,
+): Contact[] {
   const folded = foldText(text).toLowerCase();
   const contacts: Contact[] = [];
   for (const run of digitRuns(text)) {
@@ -141,12 +148,17 @@ export function extractContacts(text: string): Contact[] {
       contacts.push({ type: 'qq', value: digits, ...at });
     else if (wechatLure.test(lead) && digits.length >= 6)
       contacts.push({ type: 'wechat', value: digits, ...at });
+    else {
+      const listed = (['qq', 'wechat'] as const).find((type) => isListed(type, digits));
+      if (listed) contacts.push({ type: listed, value: digits, ...at });
+    }
   }
   for (const m of folded.matchAll(wechatId)) {
     const start = m.index;
     const lead = folded.slice(Math.max(0, start - 12), start);
-    if (!wechatLure.test(lead) || urlPattern.test(m[0])) continue;
+    const isUrlPart = urlPattern.test(m[0]);
     urlPattern.lastIndex = 0;
+    if (isUrlPart || (!wechatLure.test(lead) && !isListed('wechat', m[0]))) continue;
     contacts.push({ type: 'wechat', value: m[0], start, end: start + m[0].length });
   }
   urlPattern.lastIndex = 0;

@@ -146,6 +146,8 @@ function build(): void {
     }
   }
   for (const [from, to] of Object.entries(confusables)) fold[from.charCodeAt(0)] = to.charCodeAt(0);
+  // Plus signs in lures (➕V, ✚v) are one symbol; they stay skippable inside other phrases.
+  for (const plus of '➕✚✙╋﹢') fold[plus.charCodeAt(0)] = 0x2b;
   // Kangxi and CJK radicals (⼈ → 人) fold to the unified ideograph NFKC gives.
   for (let c = 0x2e80; c <= 0x2fdf; c++) {
     const n = String.fromCharCode(c).normalize('NFKC');
@@ -217,7 +219,7 @@ export function foldText(text: string): string {
       const d = text.charCodeAt(i + 1);
       if (d >= 0xdc00 && d < 0xe000) {
         const folded = foldAstral(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
-        if (folded >= 0 && folded < 0xe000) {
+        if (folded >= 0) {
           out[i] = String.fromCharCode(folded);
           out[i + 1] = '\u200b';
         } else {

@@ -83,9 +83,11 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
   const { weights, context: contextWeights, leadThreshold, proximity } = compiled.scoring;
   const all = scanText(matcher, text);
   const rules = compiled.rules;
+  // Topic weights come per signal from the list; weak cues (私信, 服务费) count 60 % of strong ones.
   const weightOf = (m: Match, base: number) => {
     const meta = rules[m.rule]!;
-    const w = meta.weight ?? (meta.signal === 'weak' ? base * 0.6 : base);
+    const topic = m.category !== undefined && isTopicCategory(m.category);
+    const w = meta.weight ?? (meta.signal === 'weak' && !topic ? base * 0.6 : base);
     return isFuzzy(m.variant) ? w * weights.fuzzyVariant : w;
   };
 
@@ -95,7 +97,8 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
   const policies = all.filter((m) => m.category === '虚假政策');
   const cues = all.filter((m) => m.kind === 'cue');
 
-  const contacts: ReportedContact[] = extractContacts(text).map((c) => {
+  const isListed = (type: string, value: string) => matcher.contacts.has(contactKey(type, value));
+  const contacts: ReportedContact[] = extractContacts(text, isListed).map((c) => {
     const rule =
       matcher.contacts.get(contactKey(c.type, c.value)) ??
       (contactHost(c) !== null
@@ -191,7 +194,11 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
   }
   const contextScore = [...contexts.values()].reduce((s, w) => s + w, 0);
 
-  const distinctTopicRules = new Set(topics.map((m) => m.rule)).size;
+  // Two different strong topic terms solicit on their own (征信修复 + 洗白征信); weak ones are
+  // everyday debtor vocabulary (停息挂账 + 协商还款).
+  const distinctTopicRules = new Set(
+    topics.filter((m) => rules[m.rule]!.signal === 'strong' && !isFuzzy(m.variant)).map((m) => m.rule),
+  ).size;
   const secondSignal =
     reachedLures.length > 0 ||
     reachedContacts.length > 0 ||

@@ -1,0 +1,152 @@
+/**
+ * `leadguard scan [FILE…] [--list FILE] [--text]`: reads JSON Lines {"id", "text"} (or plain text
+ * lines with --text) from files or stdin and writes one JSON line per input line. A malformed line
+ * yields an error line naming the file and line number; the scan goes on and the exit code is 1.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { compileList } from '../core/compile-list';
+import { defaultList } from '../core/default-list';
+import { parseList } from '../core/list-schema';
+import { loadMatcher, type Matcher } from '../core/matcher';
+import { assess } from '../core/score';
+import type { Command, CommandIO } from './main';
+
+const InputLine = z.object({
+  id: z.union([z.string(), z.number()]),
+  text: z.string(),
+  author: z.object({ platform: z.string(), id: z.string() }).optional(),
+});
+
+export interface ScanOptions {
+  files: string[];
+  list?: string;
+  text: boolean;
+}
+
+export function parseScanArgs(args: string[]): ScanOptions {
+  const options: ScanOptions = { files: [], text: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--text') options.text = true;
+    else if (arg === '--list') {
+      const file = args[++i];
+      if (!file) throw new Error('--list needs a file');
+      options.list = file;
+    } else if (arg.startsWith('--list=')) options.list = arg.slice('--list='.length);
+    else if (arg === '-') options.files.push('-');
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
+    else options.files.push(arg);
+  }
+  return options;
+}
+
+export async function loadListMatcher(file?: string): Promise<Matcher> {
+  if (!file) return loadMatcher(compileList(defaultList()));
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read list ${file}: ${(error as Error).message}`);
+  }
+  return loadMatcher(compileList(parseList(json)));
+}
+
+/** One output line for one input, in the documented shape. */
+export function scanLine(
+  matcher: Matcher,
+  id: string | number,
+  text: string,
+  author?: { platform: string; id: string },
+) {
+  const a = assess(matcher, text, author ? { author } : {});
+  return {
+    id,
+    verdict: a.verdict,
+    score: a.score,
+    categories: a.categories,
+    matches: a.matches.map(({ ruleId, category, start, end, text: t }) => ({
+      ruleId,
+      category,
+      start,
+      end,
+      text: t,
+    })),
+    contacts: a.contacts.map(({ type, value, start, end }) => ({ type, value, start, end })),
+    why: a.why,
+    ...(a.account ? { account: a.account.ruleId } : {}),
+  };
+}
+
+export async function runScan(args: string[], io: CommandIO): Promise<number> {
+  let options: ScanOptions;
+  let matcher: Matcher;
+  try {
+    options = parseScanArgs(args);
+    matcher = await loadListMatcher(options.list);
+  } catch (error) {
+    io.stderr.write(`leadguard scan: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const sources = options.files.length ? options.files : ['-'];
+  let failed = 0;
+  const write = (value: unknown) => io.stdout.write(`${JSON.stringify(value)}\n`);
+  for (const source of sources) {
+    const name = source === '-' ? '<stdin>' : source;
+    const stream = source === '-' ? io.stdin : createReadStream(source, 'utf8');
+    const opened = await new Promise<boolean>((resolve) => {
+      if (source === '-') return resolve(true);
+      stream.once('error', (error) => {
+        io.stderr.write(`leadguard scan: cannot read ${name}: ${error.message}\n`);
+        resolve(false);
+      });
+      stream.once('readable', () => resolve(true));
+      stream.once('end', () => resolve(true));
+    });
+    if (!opened) {
+      failed++;
+      continue;
+    }
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    let lineNumber = 0;
+    for await (const line of lines) {
+      lineNumber++;
+      if (line.trim() === '') continue;
+      if (options.text) {
+        write(scanLine(matcher, lineNumber, line));
+        continue;
+      }
+      let input: z.infer<typeof InputLine>;
+      try {
+        const parsed = InputLine.safeParse(JSON.parse(line));
+        if (!parsed.success) {
+          throw new Error(
+            parsed.error.issues
+              .map((i) => `${i.path.join('.') || 'line'}: ${i.message}`)
+              .join('; '),
+          );
+        }
+        input = parsed.data;
+      } catch (error) {
+        failed++;
+        const message =
+          error instanceof SyntaxError
+            ? `invalid JSON: ${error.message}`
+            : (error as Error).message;
+        write({ error: message, file: name, line: lineNumber });
+        io.stderr.write(`leadguard scan: ${name}:${lineNumber}: ${message}\n`);
+        continue;
+      }
+      write(scanLine(matcher, input.id, input.text, input.author));
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+export const scanCommand: Command = {
+  name: 'scan',
+  summary: 'scan JSON Lines {"id","text"} (or --text lines) from files or stdin; --list FILE',
+  run: runScan,
+};

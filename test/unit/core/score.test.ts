@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { compileList } from '../../../src/core/compile-list';
+import { loadMatcher } from '../../../src/core/matcher';
+import { assess } from '../../../src/core/score';
+import { sampleList } from './sample-list';
+
+const matcher = loadMatcher(compileList(sampleList));
+
+describe('the scorer', () => {
+  it.each([
+    ['征*信*修*复，加V详聊', 'lead', '征*信*修*复'],
+    ['徵信修復 vx：abc12345', 'lead', '徵信修復'],
+    ['代理退bao 不成功不收费', 'lead', '代理退bao'],
+    ['zx修复 加V', 'lead', 'zx修复'],
+    ['tingxi挂账 私信 13900139000', 'lead', 'tingxi挂账'],
+    ['停息挂帐找我，电话13900139000', 'lead', '停息挂帐'],
+    ['5折解债，加V', 'lead', '5折解债'],
+    ['退保新政出台，代理退保找我', 'lead', '代理退保'],
+    ['警惕“征信修复”骗局，切勿加V', 'mention', '征信修复'],
+    ['我被骗了，找人代理退保交了四千多', 'mention', '代理退保'],
+    ['征信修复是真的吗', 'mention', '征信修复'],
+    ['zx修复', 'clean', null],
+    ['txgz', 'clean', null],
+    ['犹豫期内退保可以全额退', 'clean', null],
+    ['加V领优惠券', 'clean', null],
+    ['微信支付很方便', 'clean', null],
+  ])('%j is a %s', (text, verdict, covered) => {
+    const a = assess(matcher, text);
+    expect(a.verdict, a.why).toBe(verdict);
+    if (covered) {
+      const start = text.indexOf(covered);
+      expect(a.matches.some((m) => m.start <= start && m.end >= start + covered.length)).toBe(true);
+    }
+    expect(a.why.length).toBeGreaterThan(0);
+  });
+
+  it('flags a listed contact even when it is the only signal', () => {
+    const a = assess(matcher, '有事联系 tuibao_laoshi888，加V');
+    expect(a.contacts.find((c) => c.value === 'tuibao_laoshi888')?.ruleId).toBe('ct.wx');
+  });
+
+  it('matches listed contacts written differently from the list (+86, spaces)', () => {
+    const a = assess(matcher, '代理退保 电话 138 0013 8000');
+    expect(a.contacts[0]?.ruleId).toBe('ct.phone');
+    expect(a.verdict).toBe('lead');
+  });
+
+  it('raises a listed account to a lead and never flags an allowed one', () => {
+    const text = '退保咨询，退回保费';
+    expect(assess(matcher, text).verdict).toBe('mention');
+    const listed = assess(matcher, text, {
+      author: { platform: 'douyin', id: 'MS4wLjABAAAAagent' },
+    });
+    expect(listed.verdict).toBe('lead');
+    expect(listed.account?.ruleId).toBe('acct.agent');
+    const allowed = assess(matcher, '代理退保加V', {
+      author: { platform: 'weibo', id: '1000000001' },
+    });
+    expect(allowed.verdict).toBe('clean');
+    expect(allowed.account?.allowed).toBe(true);
+  });
+
+  it('explains itself in terms a moderator reads', () => {
+    const a = assess(matcher, '征信修复 加V');
+    expect(a.why).toContain('征信修复');
+    expect(a.why).toContain('加V');
+    expect(a.categories).toEqual(['征信修复', '引流']);
+  });
+});
