@@ -4,7 +4,8 @@
  * yields an error line naming the file and line number; the scan goes on and the exit code is 1.
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { compileList } from '../core/compile-list';
@@ -49,7 +50,7 @@ export async function loadListMatcher(file?: string): Promise<Matcher> {
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`cannot read list ${file}: ${(error as Error).message}`);
+    throw new Error(`cannot read list ${file}: ${(error as Error).message}`, { cause: error });
   }
   return loadMatcher(compileList(parseList(json)));
 }
@@ -95,20 +96,16 @@ export async function runScan(args: string[], io: CommandIO): Promise<number> {
   const write = (value: unknown) => io.stdout.write(`${JSON.stringify(value)}\n`);
   for (const source of sources) {
     const name = source === '-' ? '<stdin>' : source;
-    const stream = source === '-' ? io.stdin : createReadStream(source, 'utf8');
-    const opened = await new Promise<boolean>((resolve) => {
-      if (source === '-') return resolve(true);
-      stream.once('error', (error) => {
-        io.stderr.write(`leadguard scan: cannot read ${name}: ${error.message}\n`);
-        resolve(false);
-      });
-      stream.once('readable', () => resolve(true));
-      stream.once('end', () => resolve(true));
-    });
-    if (!opened) {
-      failed++;
-      continue;
+    if (source !== '-') {
+      try {
+        await access(source, constants.R_OK);
+      } catch (error) {
+        io.stderr.write(`leadguard scan: cannot read ${name}: ${(error as Error).message}\n`);
+        failed++;
+        continue;
+      }
     }
+    const stream = source === '-' ? io.stdin : createReadStream(source, 'utf8');
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     let lineNumber = 0;
     for await (const line of lines) {

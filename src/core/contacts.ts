@@ -40,7 +40,17 @@ addDigits('❿', 0);
 digitChars['⑩'] = '';
 
 /** Characters that may sit between the digits of one number. */
-const numberGap = /^(?:[\s\-–—_.·•,，、。:：/|~～*#+()（）\u200b-\u200f\u2060]|\ufe0f|\u20e3)$/u;
+const numberGapChars = new Set(
+  [
+    ...' \t\n\r\u00a0\u3000-–—_.·•,，、。:：/|~～*#+()（）\u200b\u200c\u200d\u200e\u200f\u2060\ufe0f\u20e3',
+  ].map((c) => c.charCodeAt(0)),
+);
+/** Digit value per code unit (BMP), -1 for non-digits: one lookup in the hot loop. */
+const digitOf = new Int8Array(0x10000).fill(-1);
+for (let c = 0x30; c <= 0x39; c++) digitOf[c] = c - 0x30;
+for (const [ch, d] of Object.entries(digitChars)) {
+  if (d !== '' && ch.length === 1) digitOf[ch.charCodeAt(0)] = Number(d);
+}
 
 interface DigitRun {
   digits: string;
@@ -56,33 +66,39 @@ export function digitRuns(text: string): DigitRun[] {
   const runs: DigitRun[] = [];
   let current: DigitRun | null = null;
   let gap = 0;
-  for (let i = 0; i < text.length;) {
-    const cp = text.codePointAt(i)!;
-    const ch = String.fromCodePoint(cp);
-    const width = ch.length;
-    let digit: string | undefined;
-    if (cp >= 0x30 && cp <= 0x39) digit = ch;
-    else if (cp >= 0x1d7ce && cp <= 0x1d7ff) digit = String((cp - 0x1d7ce) % 10);
-    else digit = digitChars[ch] || undefined;
-    if (digit !== undefined) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    let digit = digitOf[c]!;
+    let width = 1;
+    let astral = false;
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) {
+        width = 2;
+        astral = true;
+        digit = cp >= 0x1d7ce && cp <= 0x1d7ff ? (cp - 0x1d7ce) % 10 : -1;
+      }
+    }
+    if (digit >= 0) {
       if (!current) current = { digits: '', starts: [], ends: [], disguised: false };
-      current.digits += digit;
+      current.digits += String(digit);
       current.starts.push(i);
       current.ends.push(i + width);
-      if (!(cp >= 0x30 && cp <= 0x39)) current.disguised = true;
+      if (c < 0x30 || c > 0x39) current.disguised = true;
       gap = 0;
     } else if (
       current &&
-      (numberGap.test(ch) || /\p{Extended_Pictographic}/u.test(ch)) &&
-      gap < 2
+      gap < 2 &&
+      (numberGapChars.has(c) || astral || (c >= 0x2600 && c <= 0x27bf))
     ) {
-      gap++;
+      gap++; // separators and emoji between digits (1 3 8 🔥0 0 …)
     } else if (current) {
       runs.push(current);
       current = null;
       gap = 0;
     }
-    i += width;
+    i += width - 1;
   }
   if (current) runs.push(current);
   return runs;

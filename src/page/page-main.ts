@@ -1,21 +1,88 @@
 /**
  * Content-script entry for a platform page. WXT's `ctx` is the page lifecycle: it aborts when the
- * extension reloads, and SPA navigation re-inits through it.
+ * extension reloads or updates. SPA navigation (`wxt:locationchange`) aborts the scan and starts a
+ * new one; pausing aborts it too. Nothing here throws into the page: errors are logged.
  */
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { sendMessage } from '../platform/messages';
+import { deserializeMatcher, loadMatcher, type Matcher } from '../core/matcher';
+import { onMessage, sendMessage } from '../platform/messages';
+import type { SiteAdapter } from '../sites/adapter';
 import type { PlatformId } from '../sites/platforms';
+import { PageScanner } from './scanner';
+
+const log = (error: unknown) => console.warn('[LeadGuard]', error);
 
 export async function startPage(
   ctx: ContentScriptContext,
-  platform: PlatformId,
-  location: Location = window.location,
+  adapter: SiteAdapter,
+  doc: Document = document,
 ): Promise<void> {
+  const platform = adapter.id === 'generic' ? null : (adapter.id as PlatformId);
+  let matcherKey: string | null = null;
+  let matcher: Matcher | null = null;
+  let scan: { controller: AbortController; scanner: PageScanner } | null = null;
+  let paused = false;
+
+  const fetchMatcher = async () => {
+    const reply = await sendMessage('getMatcher', { have: matcherKey });
+    if (reply.matcher !== null) {
+      matcher = loadMatcher(deserializeMatcher(reply.matcher));
+      matcherKey = reply.key;
+    }
+    return matcher!;
+  };
+
+  const stop = () => {
+    scan?.controller.abort();
+    scan = null;
+  };
+  const restart = () => {
+    stop();
+    if (paused || !matcher || ctx.signal.aborted) return;
+    const controller = new AbortController();
+    ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
+    const scanner = new PageScanner({
+      adapter,
+      matcher,
+      signal: controller.signal,
+      root: doc,
+      onError: log,
+      onCounts: ({ leads, mentions }) =>
+        void sendMessage('pageReport', { url: doc.location.href, leads, mentions }).catch(log),
+    });
+    scan = { controller, scanner };
+    scanner.start();
+    void sendMessage('pageReport', { url: doc.location.href, leads: 0, mentions: 0 }).catch(log);
+  };
+
   try {
-    const { paused } = await sendMessage('pageHello', { url: location.href, platform });
-    if (paused || ctx.signal.aborted) return;
+    ({ paused } = await sendMessage('pageHello', { url: doc.location.href, platform }));
+    await fetchMatcher();
   } catch (error) {
-    // A per-site failure must never break the page: log to the extension, don't throw into the page.
-    console.warn('[LeadGuard]', error);
+    log(error);
+    return;
   }
+  const removeListener = onMessage({
+    async matcherUpdated() {
+      const before = matcherKey;
+      const next = await fetchMatcher();
+      if (matcherKey !== before) scan?.scanner.setMatcher(next);
+      return {};
+    },
+    pauseChanged({ paused: next }) {
+      paused = next;
+      restart();
+      return {};
+    },
+  });
+  ctx.onInvalidated(removeListener);
+  ctx.addEventListener(window, 'wxt:locationchange', () => {
+    void sendMessage('pageHello', { url: doc.location.href, platform })
+      .then((reply) => {
+        paused = reply.paused;
+        restart();
+      })
+      .catch(log);
+  });
+  restart();
 }

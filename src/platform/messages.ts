@@ -28,6 +28,38 @@ export const protocol = {
     request: z.object({ tabId: z.number().int() }),
     response: TabState.nullable(),
   },
+  /**
+   * The compiled matcher (serialized). `have` is the key the caller already holds: the reply
+   * carries the bytes only when they differ, so tabs don't reload an unchanged matcher.
+   */
+  getMatcher: {
+    request: z.object({ have: z.string().nullable() }),
+    response: z.object({ key: z.string(), matcher: z.string().nullable() }),
+  },
+  /** What a page scan found, for the toolbar badge and the popup. */
+  pageReport: {
+    request: z.object({
+      url: z.string().url(),
+      leads: z.number().int().nonnegative(),
+      mentions: z.number().int().nonnegative(),
+    }),
+    response: z.object({}),
+  },
+  /** Pause or resume LeadGuard on a platform (from the popup). */
+  setPaused: {
+    request: z.object({ platform: z.enum(platformIds), paused: z.boolean() }),
+    response: z.object({ paused: z.boolean() }),
+  },
+  /** Background → tab: a new list was compiled; fetch it with getMatcher. */
+  matcherUpdated: {
+    request: z.object({ key: z.string() }),
+    response: z.object({}),
+  },
+  /** Background → tab: the user paused or resumed LeadGuard on this tab's platform. */
+  pauseChanged: {
+    request: z.object({ paused: z.boolean() }),
+    response: z.object({}),
+  },
 } as const;
 
 export type Protocol = typeof protocol;

@@ -34,7 +34,10 @@ const examples: readonly SiteExample[] = [
     fixture: 'douyin/search/停息挂账.html',
   },
   { url: 'https://www.douyin.com/root/search/%E5%81%9C%E6%81%AF?type=video', kind: 'search' },
-  { url: 'https://www.douyin.com/root/search/%E5%81%9C%E6%81%AF?modal_id=7300000000000000301', kind: 'video' },
+  {
+    url: 'https://www.douyin.com/root/search/%E5%81%9C%E6%81%AF?modal_id=7300000000000000301',
+    kind: 'video',
+  },
   { url: 'https://www.douyin.com/jingxuan', kind: 'feed', fixture: 'douyin/jingxuan.html' },
   { url: 'https://www.douyin.com/jingxuan?modal_id=7300000000000000401', kind: 'video' },
   { url: 'https://www.douyin.com/', kind: 'feed' },
@@ -105,10 +108,18 @@ export const douyin: SiteAdapter = {
       if (block && !found.has(block.key)) found.set(block.key, block);
     };
     const page = pageUrl(root);
-    for (const desc of select(root, selectors.desc)) add(tryRead(() => descBlock(desc, page)));
-    for (const header of select(root, selectors.profile)) add(tryRead(() => bioBlock(header, page)));
-    for (const card of select(root, selectors.card)) add(tryRead(() => cardBlock(card, page)));
-    for (const item of select(root, selectors.comment)) add(tryRead(() => commentBlock(item)));
+    for (const desc of select(root, selectors.desc)) {
+      add(tryRead(() => descBlock(desc, page)));
+    }
+    for (const header of select(root, selectors.profile)) {
+      add(tryRead(() => bioBlock(header, page)));
+    }
+    for (const card of select(root, selectors.card)) {
+      add(tryRead(() => cardBlock(card, page)));
+    }
+    for (const item of select(root, selectors.comment)) {
+      add(tryRead(() => commentBlock(item)));
+    }
     return [...found.values()];
   },
 };
@@ -128,8 +139,7 @@ function pageKind(url: URL): PageKind | null {
 function descBlock(desc: Element, page: URL | null): TextBlock | null {
   const item = desc.closest(selectors.item);
   const scope = item ?? desc;
-  const id =
-    awemeId(desc) ?? (item && awemeIdIn(item)) ?? pageItemId(page) ?? `h${hash(text(desc))}`;
+  const id = awemeId(desc) ?? (item && awemeIdIn(item)) ?? itemIdOf(page) ?? `h${hash(text(desc))}`;
   const link = firstOutside(scope, selectors.itemAuthor, selectors.comment);
   const report = item && labelled(item, selectors.reportLabel, selectors.comment);
   return {
@@ -147,14 +157,15 @@ function bioBlock(header: Element, page: URL | null): TextBlock | null {
   const bio = firstOf(header, selectors.bio);
   if (!owner || !bio) return null;
   const name = firstOf(header, selectors.profileName);
-  const handle = name ? text(name) : '';
+  const report = labelled(header, selectors.reportLabel, selectors.comment);
   return {
     key: `bio:${owner}`,
     kind: 'bio',
     element: header,
     text: [bio],
-    author: account(owner, handle),
+    author: account(owner, name ? text(name) : ''),
     ...(name ? { authorElement: name } : {}),
+    ...(report ? { reportEntry: report } : {}),
   };
 }
 
@@ -200,7 +211,9 @@ function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 
   return { author: account(id, text(link)), authorElement: link };
 }
 
-function account(id: string, handle: string): Account {
+function account(id: string, name: string): Account {
+  // Search cards write the author as "@name".
+  const handle = name.replace(/^@/, '');
   return {
     platform: 'douyin',
     id,
@@ -229,12 +242,12 @@ function pageOwner(page: URL | null): string | null {
   return accountId(page.href, page.href);
 }
 
-/** The aweme id the page URL points at: `/video/<id>`, `/note/<id>` or `?modal_id=`. */
-function pageItemId(page: URL | null): string | null {
-  if (!page) return null;
-  const modal = page.searchParams.get('modal_id');
+/** The aweme id a page or link URL points at: `/video/<id>`, `/note/<id>` or `?modal_id=`. */
+function itemIdOf(url: URL | null): string | null {
+  if (!url) return null;
+  const modal = url.searchParams.get('modal_id');
   if (modal && urls.modalId.test(modal)) return modal;
-  return urls.item.exec(page.pathname)?.[1] ?? null;
+  return urls.item.exec(url.pathname)?.[1] ?? null;
 }
 
 function awemeId(element: Element): string | null {
@@ -257,8 +270,7 @@ function awemeIdIn(item: Element): string | null {
 
 function itemIdOfLinks(card: Element): string | null {
   for (const link of card.querySelectorAll('a[href]')) {
-    const url = parseUrl(link.getAttribute('href'), card.ownerDocument.baseURI);
-    const id = url && urls.item.exec(url.pathname)?.[1];
+    const id = itemIdOf(parseUrl(link.getAttribute('href'), card.ownerDocument.baseURI));
     if (id) return id;
   }
   return null;

@@ -5,7 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import { sendMessage, type TabState } from '../platform/messages';
-import { platforms } from '../sites/platforms';
+import { platforms, type PlatformId } from '../sites/platforms';
 
 export async function renderPopup(
   root: HTMLElement,
@@ -14,6 +14,26 @@ export async function renderPopup(
   const tabId = await targetTabId(search);
   const state = tabId === null ? null : await sendMessage('getTabState', { tabId });
   root.replaceChildren(heading('LeadGuard'), status(state));
+  if (state?.platform)
+    root.append(pauseButton(state.platform, state.paused, () => renderPopup(root, search)));
+}
+
+/** Pauses or resumes LeadGuard on the tab's platform; the tabs on it stop or rescan at once. */
+function pauseButton(
+  platform: PlatformId,
+  paused: boolean,
+  rerender: () => Promise<void>,
+): HTMLElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'pause';
+  button.textContent = paused ? '在此平台恢复' : '在此平台暂停';
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    await sendMessage('setPaused', { platform, paused: !paused });
+    await rerender();
+  });
+  return button;
 }
 
 async function targetTabId(search: string): Promise<number | null> {

@@ -1,0 +1,107 @@
+/**
+ * The text of a block as the matcher sees it, with a map back to the DOM so a match at offsets
+ * [start, end) becomes a Range over exactly the characters the page shows.
+ * - Emoji and stickers drawn as `img[alt]` are text (Zhihu stickers, Kuaishou emoji: platforms.md §3.2).
+ * - @mentions, `[表情]` codes and the adapter's `ignore` selectors are not the author's words.
+ * - Separate text elements are joined by a newline that maps to no node.
+ */
+export interface TextSegment {
+  /** Offset of this segment in the block text. */
+  start: number;
+  end: number;
+  /** A Text node (offsets inside it) or an element standing for its alt text (an img). */
+  node: Text | Element;
+}
+
+export interface BlockText {
+  text: string;
+  segments: TextSegment[];
+}
+
+/** Mentions on the supported platforms (plus the adapter's own ignore selectors). */
+const mentionSelectors = [
+  'a[href*="/n/"]', // Weibo @name
+  'a.mention',
+  'a[data-type="mention"]',
+  '.member_mention',
+  'a[href^="/user/"][data-mention]',
+];
+/** Bracketed emote codes: [微笑] [doge] [打call]. Replaced by a character that breaks phrases. */
+const emoteCode = /\[[\p{Script=Han}A-Za-z0-9_]{1,8}\]/gu;
+const BREAK = '\uf8ff';
+
+const skippedTags = new Set([
+  'SCRIPT',
+  'STYLE',
+  'NOSCRIPT',
+  'TEMPLATE',
+  'TEXTAREA',
+  'INPUT',
+  'SELECT',
+]);
+
+export function blockText(elements: readonly Element[], ignore: readonly string[] = []): BlockText {
+  const ignoreSelector = [...mentionSelectors, ...ignore, '[data-leadguard-ui]'].join(',');
+  const parts: string[] = [];
+  const segments: TextSegment[] = [];
+  let length = 0;
+  const push = (value: string, node: Text | Element) => {
+    if (!value) return;
+    parts.push(value);
+    segments.push({ start: length, end: length + value.length, node });
+    length += value.length;
+  };
+  const walk = (node: Node) => {
+    if (node.nodeType === 3) {
+      push((node as Text).data, node as Text);
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    const el = node as Element;
+    if (skippedTags.has(el.tagName) || el.matches(ignoreSelector)) return;
+    if (el.tagName === 'IMG') {
+      const alt = el.getAttribute('alt');
+      if (alt && alt.length <= 12) push(alt, el);
+      return;
+    }
+    if (el.tagName === 'BR') {
+      parts.push('\n');
+      length += 1;
+      return;
+    }
+    for (let child = el.firstChild; child; child = child.nextSibling) walk(child);
+  };
+  elements.forEach((el, i) => {
+    if (i > 0 && length > 0) {
+      parts.push('\n');
+      length += 1;
+    }
+    walk(el);
+  });
+  const text = parts.join('').replace(emoteCode, (code) => BREAK.repeat(code.length));
+  return { text, segments };
+}
+
+/** A Range over [start, end) of a block's text, or null when the span maps to no node. */
+export function rangeFor(
+  block: BlockText,
+  start: number,
+  end: number,
+  doc: Document,
+): Range | null {
+  const first = block.segments.find((s) => s.end > start);
+  let last: TextSegment | undefined;
+  for (let i = block.segments.length - 1; i >= 0; i--) {
+    if (block.segments[i]!.start < end) {
+      last = block.segments[i];
+      break;
+    }
+  }
+  if (!first || !last || first.start >= end) return null;
+  const range = doc.createRange();
+  if (first.node.nodeType === 3) range.setStart(first.node, Math.max(0, start - first.start));
+  else range.setStartBefore(first.node);
+  if (last.node.nodeType === 3) range.setEnd(last.node, Math.min(last.end, end) - last.start);
+  else range.setEndAfter(last.node);
+  return range;
+}

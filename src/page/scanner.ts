@@ -1,0 +1,386 @@
+/**
+ * The content-script scan engine for one page: enumerates the adapter's blocks, assesses them in
+ * slices of at most `sliceMs` (no long tasks), then watches mutations in batches. Processed state is
+ * keyed by the block's item key and text, not by the node alone: virtual lists (Weibo) recycle
+ * nodes for other items, so a node whose key or text changed is assessed again.
+ */
+import { assess, type Assessment } from '../core/score';
+import type { Matcher } from '../core/matcher';
+import type { SiteAdapter, TextBlock } from '../sites/adapter';
+import { blockText, rangeFor } from './block-text';
+import { createBadge, HoverCard, type CardInfo } from './card';
+import { Highlighter, type Mark } from './highlighter';
+
+export interface Counts {
+  leads: number;
+  mentions: number;
+}
+
+export interface ScannerOptions {
+  adapter: SiteAdapter;
+  matcher: Matcher;
+  signal: AbortSignal;
+  root?: Document;
+  onCounts?: (counts: Counts) => void;
+  /** Reports a per-block failure to the extension instead of throwing into the page. */
+  onError?: (error: unknown) => void;
+  now?: () => number;
+  sliceMs?: number;
+}
+
+interface BlockState {
+  key: string;
+  signature: string;
+  element: Element;
+  verdict: Assessment['verdict'];
+  marks: Mark[];
+  badge?: HTMLElement;
+  info?: CardInfo;
+}
+
+export class PageScanner {
+  private readonly doc: Document;
+  private readonly adapter: SiteAdapter;
+  private matcher: Matcher;
+  private readonly signal: AbortSignal;
+  private readonly now: () => number;
+  private readonly sliceMs: number;
+  private readonly states = new Map<Element, BlockState>();
+  private readonly queue: TextBlock[] = [];
+  private queueIndex = 0;
+  private scheduled = false;
+  private readonly highlighter: Highlighter;
+  readonly card: HoverCard;
+  private readonly observer: MutationObserver;
+  private readonly observedRoots = new WeakSet<Node>();
+  private readonly pendingRoots = new Set<Node>();
+  private counts: Counts = { leads: 0, mentions: 0 };
+  private readonly channel: MessageChannel;
+  /** Resolves when the queue is empty (for tests and the benchmark). */
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: ScannerOptions) {
+    this.doc = options.root ?? document;
+    this.adapter = options.adapter;
+    this.matcher = options.matcher;
+    this.signal = options.signal;
+    this.now = options.now ?? (() => performance.now());
+    this.sliceMs = options.sliceMs ?? 8;
+    this.highlighter = new Highlighter(this.doc);
+    this.card = new HoverCard(this.doc);
+    const win = this.doc.defaultView!;
+    this.observer = new win.MutationObserver((records) => this.onMutations(records));
+    this.channel = new win.MessageChannel();
+    this.channel.port1.onmessage = () => this.runSlice();
+    this.signal.addEventListener('abort', () => this.stop(), { once: true });
+  }
+
+  start(): void {
+    if (this.signal.aborted) return;
+    this.observe(this.doc);
+    this.enqueue(this.safeBlocks(this.doc));
+    const opts = { signal: this.signal, passive: true } as const;
+    this.doc.addEventListener('pointermove', (e) => this.onPointer(e), opts);
+    this.doc.addEventListener('keydown', (e) => this.onKey(e), { signal: this.signal });
+  }
+
+  /** Swaps in a new matcher (list update) and assesses every block again. */
+  setMatcher(matcher: Matcher): void {
+    this.matcher = matcher;
+    for (const state of this.states.values()) this.forget(state);
+    this.states.clear();
+    this.queue.length = 0;
+    this.queueIndex = 0;
+    this.enqueue(this.safeBlocks(this.doc));
+  }
+
+  get currentCounts(): Counts {
+    return { ...this.counts };
+  }
+
+  /** A promise that settles once everything found so far has been assessed. */
+  whenIdle(): Promise<void> {
+    if (!this.scheduled && this.queueIndex >= this.queue.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private stop(): void {
+    this.observer.disconnect();
+    this.channel.port1.onmessage = null;
+    for (const state of this.states.values()) this.forget(state);
+    this.states.clear();
+    this.highlighter.clear();
+    this.card.destroy();
+    this.queue.length = 0;
+    this.resolveIdle();
+  }
+
+  private safeBlocks(root: ParentNode): TextBlock[] {
+    try {
+      return this.adapter.blocks(root);
+    } catch (error) {
+      this.options.onError?.(error);
+      return [];
+    }
+  }
+
+  private enqueue(blocks: TextBlock[]): void {
+    if (blocks.length === 0) return;
+    this.queue.push(...blocks);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.signal.aborted) return;
+    this.scheduled = true;
+    this.channel.port2.postMessage(0);
+  }
+
+  private runSlice(): void {
+    this.scheduled = false;
+    if (this.signal.aborted) return;
+    if (this.pendingRoots.size) this.flushMutations();
+    const deadline = this.now() + this.sliceMs;
+    let changed = false;
+    while (this.queueIndex < this.queue.length) {
+      const block = this.queue[this.queueIndex++]!;
+      try {
+        changed = this.process(block) || changed;
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      if (this.now() >= deadline) break;
+    }
+    if (this.queueIndex >= this.queue.length) {
+      this.queue.length = 0;
+      this.queueIndex = 0;
+    }
+    if (changed) this.options.onCounts?.(this.currentCounts);
+    if (this.queueIndex < this.queue.length || this.pendingRoots.size) this.schedule();
+    else this.resolveIdle();
+  }
+
+  private resolveIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  /** Assesses one block; returns whether the page's counts changed. */
+  private process(block: TextBlock): boolean {
+    if (!block.element.isConnected) return false;
+    const text = blockText(block.text, this.adapter.ignore);
+    const signature = `${block.key}\u0000${text.text}`;
+    const previous = this.states.get(block.element);
+    if (previous?.signature === signature) return false;
+    let changed = false;
+    if (previous) {
+      changed = previous.verdict !== 'clean';
+      this.forget(previous);
+      this.states.delete(block.element);
+    }
+    // Shadow roots holding blocks are observed, so lazily rendered replies get scanned.
+    const root = block.element.getRootNode();
+    if (root !== this.doc && !this.observedRoots.has(root)) this.observe(root as ShadowRoot);
+
+    const author = block.author
+      ? { platform: block.author.platform, id: block.author.id }
+      : undefined;
+    const a = assess(this.matcher, text.text, author ? { author } : {});
+    const state: BlockState = {
+      key: block.key,
+      signature,
+      element: block.element,
+      verdict: a.verdict,
+      marks: [],
+    };
+    this.states.set(block.element, state);
+    const listed = a.account && !a.account.allowed ? a.account.ruleId : undefined;
+    if (a.verdict === 'clean' && !listed) return changed;
+
+    const info: CardInfo = {
+      verdict: a.verdict === 'lead' ? 'lead' : 'mention',
+      categories: a.categories,
+      why: a.why,
+      ruleIds: [...new Set(a.matches.map((m) => m.ruleId))],
+      account: block.author,
+      listedAccount: listed,
+      reportEntry: block.reportEntry,
+    };
+    state.info = info;
+    if (a.verdict !== 'clean') {
+      // Mentions show only their topic terms; leads show everything that made them leads.
+      const shown = a.verdict === 'lead' ? a.matches : a.matches.filter((m) => isTopic(m.category));
+      for (const m of shown) {
+        const range = rangeFor(text, m.start, m.end, this.doc);
+        if (range) state.marks.push({ range, verdict: a.verdict, category: m.category });
+      }
+      this.highlighter.add(state.marks);
+    }
+    if (listed || a.verdict === 'lead') {
+      const anchor = block.authorElement ?? block.text[0] ?? block.element;
+      state.badge = createBadge(this.doc, listed ? 'account' : 'lead', this.card, info);
+      if (block.authorElement) anchor.after(state.badge);
+      else anchor.prepend(state.badge);
+    }
+    if (a.verdict === 'lead') this.counts.leads++;
+    else if (a.verdict === 'mention') this.counts.mentions++;
+    return true;
+  }
+
+  private forget(state: BlockState): void {
+    this.highlighter.remove(state.marks);
+    state.badge?.remove();
+    if (state.verdict === 'lead') this.counts.leads--;
+    else if (state.verdict === 'mention') this.counts.mentions--;
+  }
+
+  private observe(root: Document | ShadowRoot): void {
+    this.observedRoots.add(root);
+    this.observer.observe(root, { childList: true, subtree: true, characterData: true });
+  }
+
+  private onMutations(records: MutationRecord[]): void {
+    for (const record of records) {
+      const target = record.target;
+      if (isOurs(target)) continue;
+      if (record.type === 'characterData') {
+        this.markChanged(target.parentNode);
+        continue;
+      }
+      let relevant = false;
+      for (const node of record.addedNodes) {
+        if (node.nodeType === 1 && !isOurs(node)) {
+          this.pendingRoots.add(node);
+          relevant = true;
+        } else if (node.nodeType === 3) relevant = true;
+      }
+      for (const node of record.removedNodes) if (!isOurs(node)) relevant = true;
+      if (relevant) this.markChanged(target);
+    }
+    if (this.pendingRoots.size) this.schedule();
+  }
+
+  /** A change inside a processed block marks that block for another look. */
+  private markChanged(node: Node | null): void {
+    for (let n: Node | null = node; n; n = n.parentNode ?? (n as ShadowRoot).host ?? null) {
+      if (n.nodeType === 1 && this.states.has(n as Element)) {
+        this.pendingRoots.add(n);
+        return;
+      }
+      if (n === this.doc) return;
+    }
+  }
+
+  private flushMutations(): void {
+    const roots = [...this.pendingRoots];
+    this.pendingRoots.clear();
+    const seen = new Set<Element>();
+    const blocks: TextBlock[] = [];
+    for (const root of roots) {
+      if (!root.isConnected) continue;
+      let found = this.safeBlocks(root as ParentNode);
+      // A changed node may sit inside a block: look from the block element the change belongs to.
+      if (found.length === 0 && root.parentNode) {
+        found = this.safeBlocks(root.parentNode).filter(
+          (b) => b.element === root || b.element.contains(root) || root.contains(b.element),
+        );
+      }
+      for (const block of found) {
+        if (seen.has(block.element)) continue;
+        seen.add(block.element);
+        blocks.push(block);
+      }
+    }
+    // Blocks whose nodes left the page stop counting.
+    let removed = false;
+    for (const [element, state] of this.states) {
+      if (!element.isConnected) {
+        this.forget(state);
+        this.states.delete(element);
+        removed = true;
+      }
+    }
+    if (removed) this.options.onCounts?.(this.currentCounts);
+    this.queue.push(...blocks);
+  }
+
+  private pointerFrame = 0;
+  private onPointer(event: PointerEvent): void {
+    if (this.pointerFrame || this.states.size === 0) return;
+    const { clientX: x, clientY: y } = event;
+    const target = event.target;
+    this.pointerFrame = requestAnimationFrame(() => {
+      this.pointerFrame = 0;
+      if (isOurs(target as Node)) return;
+      const hit = this.markAt(x, y);
+      if (hit) this.card.show(hit.mark.range, hit.info);
+      else if (this.card.visible) this.card.hide();
+    });
+  }
+
+  private markAt(x: number, y: number): { mark: Mark; info: CardInfo } | null {
+    const doc = this.doc as Document & {
+      caretPositionFromPoint?: (
+        x: number,
+        y: number,
+      ) => { offsetNode: Node; offset: number } | null;
+    };
+    let node: Node | null = null;
+    let offset = 0;
+    if (doc.caretPositionFromPoint) {
+      const p = doc.caretPositionFromPoint(x, y);
+      if (p) ({ offsetNode: node, offset } = p);
+    } else {
+      const r = doc.caretRangeFromPoint?.(x, y);
+      if (r) ({ startContainer: node, startOffset: offset } = r);
+    }
+    if (!node) return null;
+    for (let n: Node | null = node; n; n = n.parentNode ?? (n as ShadowRoot).host ?? null) {
+      const state = n.nodeType === 1 ? this.states.get(n as Element) : undefined;
+      if (state?.info) {
+        const mark = state.marks.find((m) => {
+          try {
+            return m.range.isPointInRange(node!, offset) && offset < rangeEndIn(m.range, node!);
+          } catch {
+            return false;
+          }
+        });
+        return mark ? { mark, info: state.info } : null;
+      }
+    }
+    return null;
+  }
+
+  /** Alt+Shift+L focuses the next lead's badge, so moderators can walk leads by keyboard. */
+  private onKey(event: KeyboardEvent): void {
+    if (!(event.altKey && event.shiftKey && event.code === 'KeyL')) return;
+    const badges = [...this.states.values()]
+      .filter((s) => s.badge?.isConnected)
+      .map((s) => s.badge!)
+      .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    if (badges.length === 0) return;
+    const active = badges.findIndex(
+      (b) => b === this.doc.activeElement || b.contains(this.doc.activeElement),
+    );
+    const next = badges[(active + 1) % badges.length]!;
+    next.scrollIntoView({ block: 'center' });
+    next.shadowRoot?.querySelector('button')?.focus();
+    event.preventDefault();
+  }
+}
+
+const isTopic = (c: string | null) =>
+  c !== null && c !== '引流' && c !== '承诺收费' && c !== '虚假政策';
+
+function isOurs(node: Node): boolean {
+  for (let n: Node | null = node; n; n = n.parentNode) {
+    if (n.nodeType === 1 && (n as Element).hasAttribute('data-leadguard-ui')) return true;
+  }
+  return false;
+}
+
+/** isPointInRange is inclusive at the end; a caret just after the match is not on it. */
+function rangeEndIn(range: Range, node: Node): number {
+  return range.endContainer === node ? range.endOffset : Number.MAX_SAFE_INTEGER;
+}
