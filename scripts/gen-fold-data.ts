@@ -30,19 +30,30 @@ const traditionalToSimplified = readDict('TSCharacters');
 const variantsToTraditional = [
   readDict('TWVariantsRev'),
   readDict('HKVariantsRev'),
-  readDict('JPShinjitaiCharactersRev'),
+  readDict('JPShinjitaiCharacters'), // shinjitai → kyūjitai (the Rev file goes the other way)
   readDict('CJK_Compatibility_Ideographs'),
 ];
 
+// Characters that are themselves standard simplified forms (么, 台, 干 …) never fold: folding them
+// would merge distinct simplified words (什么 → 什幺).
+const simplifiedForms = new Set(readDict('STCharacters').keys());
 const fold = new Map<string, string>();
 const toSimplified = (c: string) => traditionalToSimplified.get(c) ?? c;
 for (const [from, to] of traditionalToSimplified) {
-  if (isBmpChar(from) && isBmpChar(to) && from !== to) fold.set(from, to);
+  if (isBmpChar(from) && isBmpChar(to) && from !== to && !simplifiedForms.has(from)) {
+    fold.set(from, to);
+  }
 }
 for (const dict of variantsToTraditional) {
   for (const [from, to] of dict) {
     const target = toSimplified(to);
-    if (isBmpChar(from) && isBmpChar(target) && from !== target && !fold.has(from)) {
+    if (
+      isBmpChar(from) &&
+      isBmpChar(target) &&
+      from !== target &&
+      !fold.has(from) &&
+      !simplifiedForms.has(from)
+    ) {
       fold.set(from, target);
     }
   }

@@ -243,16 +243,24 @@ export function pinyinVariants(phrase: string): [string, Variant][] {
     out.push([full.join('').replace(/v/g, 'u'), Variant.pinyinFull]);
   if (chars.length >= 3) out.push([initials.join(''), Variant.pinyinInitials]);
   const n = chars.length;
-  for (let k = 1; k < n; k++) {
-    const head = chars.slice(0, k).join('');
-    const tail = chars.slice(k).join('');
-    out.push([full.slice(0, k).join('') + tail, Variant.mixedFull]);
-    out.push([head + full.slice(k).join(''), Variant.mixedFull]);
-    if (k >= 2) out.push([initials.slice(0, k).join('') + tail, Variant.mixedInitials]);
-    if (n - k >= 2) out.push([head + initials.slice(k).join(''), Variant.mixedInitials]);
+  // Every mix of hanzi and full pinyin (quan额tuibao, dai理tui保, Ting息挂Zhang): 2^n - 2 forms,
+  // only for phrases of up to 5 characters; longer ones get romanized prefixes and suffixes.
+  if (n <= 5) {
+    for (let mask = 1; mask < (1 << n) - 1; mask++) {
+      out.push([chars.map((c, i) => (mask & (1 << i) ? full[i]! : c)).join(''), Variant.mixedFull]);
+    }
+  } else {
+    for (let k = 1; k < n; k++) {
+      out.push([full.slice(0, k).join('') + chars.slice(k).join(''), Variant.mixedFull]);
+      out.push([chars.slice(0, k).join('') + full.slice(k).join(''), Variant.mixedFull]);
+    }
   }
-  for (let i = 0; i < n; i++) {
-    out.push([chars.map((c, j) => (j === i ? full[i]! : c)).join(''), Variant.mixedFull]);
+  // Initials for a romanized prefix or suffix of 2+ characters (zx修复, 停息gz).
+  for (let k = 2; k < n; k++) {
+    out.push([initials.slice(0, k).join('') + chars.slice(k).join(''), Variant.mixedInitials]);
+  }
+  for (let k = 1; k <= n - 2; k++) {
+    out.push([chars.slice(0, k).join('') + initials.slice(k).join(''), Variant.mixedInitials]);
   }
   return out;
 }

@@ -148,7 +148,16 @@ export function scanText(matcher: Matcher, text: string): Match[] {
           !allowed.some((a) => a.start < m.end && m.start < a.end),
       )
     : found;
-  return dedupe(kept);
+  return dedupe(kept).map((m) => extendRepeats(text, m));
+}
+
+/** A match ends after any immediate repeats of its last character (全全额额退退保保). */
+function extendRepeats(text: string, m: Match): Match {
+  const last = text.charCodeAt(m.end - 1);
+  let end = m.end;
+  while (end < text.length && text.charCodeAt(end) === last) end++;
+  if (end !== m.end) m.end = end;
+  return m;
 }
 
 function runPatterns(matcher: Matcher, text: string, anchors: [number, number, number][]): Match[] {

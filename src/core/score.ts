@@ -75,6 +75,36 @@ function quotedSpans(text: string): [number, number][] {
   return spans;
 }
 
+/**
+ * Lures too short to be list phrases (a list phrase has 2+ characters): a lone V or Q (WeChat, QQ),
+ * a trailing 私 (私信), and contact emoji. They count as weak 引流 matches.
+ */
+const bareLure =
+  /(?<![\p{L}\p{N}])[vVｖＶqQｑＱ](?![\p{L}\p{N}])|私(?=[\s，。,.!！~～]*$)|(?<![\p{L}])私(?=[\s，。,.!！~～]|$)|💬|📩|✉️?|📞|☎️?|📱|🐧|🛰️?/gu;
+const BARE_LURE_RULE = -1;
+
+function bareLures(text: string): Match[] {
+  const out: Match[] = [];
+  for (const m of text.matchAll(bareLure)) {
+    out.push({
+      rule: BARE_LURE_RULE,
+      ruleId: 'builtin.bare-lure',
+      kind: 'phrase',
+      category: '引流',
+      start: m.index,
+      end: m.index + m[0].length,
+      variant: 0,
+    });
+  }
+  return out;
+}
+
+/** Whether a cue at `start` is negated just before it (请勿私信, 不要加V, 不会委托第三方代办). */
+const negation =
+  /(请勿|切勿|勿|不要|别|千万别|不会|禁止|谨防|拒绝|不能|不可)[^，。！？!?；;\n]{0,8}$/u;
+const negated = (text: string, start: number) =>
+  negation.test(text.slice(Math.max(0, start - 12), start));
+
 const near = (a: { start: number; end: number }, b: { start: number; end: number }, d: number) =>
   a.start - b.end <= d && b.start - a.end <= d;
 
@@ -85,16 +115,28 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
   const rules = compiled.rules;
   // Topic weights come per signal from the list; weak cues (私信, 服务费) count 60 % of strong ones.
   const weightOf = (m: Match, base: number) => {
-    const meta = rules[m.rule]!;
+    const meta: { weight?: number; signal?: string } =
+      m.rule === BARE_LURE_RULE ? { signal: 'weak' } : rules[m.rule]!;
     const topic = m.category !== undefined && isTopicCategory(m.category);
-    const w = meta.weight ?? (meta.signal === 'weak' && !topic ? base * 0.6 : base);
+    const w =
+      meta.weight ??
+      (topic || meta.signal !== 'weak'
+        ? topic && meta.signal === 'weak'
+          ? weights.topicWeak
+          : base
+        : base * 0.7);
     return isFuzzy(m.variant) ? w * weights.fuzzyVariant : w;
   };
 
-  const topicsAll = all.filter((m) => m.category && isTopicCategory(m.category));
-  const lures = all.filter((m) => m.category === '引流');
+  // Strong fake-policy framing (退保新政, 全民清债) is the scheme itself, so it counts as a topic.
+  const isTopicMatch = (m: Match) =>
+    !!m.category &&
+    (isTopicCategory(m.category) ||
+      (m.category === '虚假政策' && rules[m.rule]!.signal === 'strong'));
+  const topicsAll = all.filter(isTopicMatch);
+  const lures = [...all.filter((m) => m.category === '引流'), ...bareLures(text)];
   const guarantees = all.filter((m) => m.category === '承诺收费');
-  const policies = all.filter((m) => m.category === '虚假政策');
+  const policies = all.filter((m) => m.category === '虚假政策' && !isTopicMatch(m));
   const cues = all.filter((m) => m.kind === 'cue');
 
   const isListed = (type: string, value: string) => matcher.contacts.has(contactKey(type, value));
@@ -146,32 +188,46 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
     exactTopics.length > 0;
   const topics = nonFuzzySecond ? topicsAll : exactTopics;
 
+  const quotes = quotedSpans(text);
+  const isQuoted = (m: Match) => quotes.some(([s, e]) => s <= m.start && m.end <= e);
+  // A cue only solicits when it is the writer's own words: not quoted bait ("加V办理" in a warning),
+  // not negated (请勿私信), and heavy enough (noun lures like 微信群 carry weight < 1.5 in the list).
+  const solicits = (m: Match, base: number) =>
+    !isQuoted(m) && !negated(text, m.start) && weightOf(m, base) >= 1.5;
   const inReach = (m: { start: number; end: number }) =>
     topics.some((t) => near(t, m, proximity)) || listedContacts.length > 0;
-  const reachedLures = lures.filter(inReach);
+  const reachedLures = lures.filter((m) => inReach(m) && solicits(m, weights.lure));
   const reachedContacts = contacts.filter(inReach);
-  const reachedGuarantees = guarantees.filter(inReach);
-  const reachedPolicies = policies.filter(inReach);
+  const reachedGuarantees = guarantees.filter((m) => inReach(m) && solicits(m, weights.guarantee));
+  const reachedPolicies = policies.filter((m) => inReach(m) && solicits(m, weights.policy));
 
-  const best = (ms: Match[], base: number, cap: number) => {
-    const byRule = new Map<number, number>();
-    for (const m of ms) byRule.set(m.rule, Math.max(byRule.get(m.rule) ?? 0, weightOf(m, base)));
-    return [...byRule.values()]
+  /**
+   * Overlapping matches of different rules are one piece of text (信用卡退息 / 退息 / 退息退费):
+   * each cluster counts once, at its heaviest; the `cap` heaviest clusters are summed.
+   */
+  const clusterWeights = (ms: Match[], base: number): number[] => {
+    const sorted = [...ms].sort((a, b) => a.start - b.start);
+    const out: number[] = [];
+    let end = -1;
+    for (const m of sorted) {
+      const w = weightOf(m, base);
+      if (m.start < end) {
+        out[out.length - 1] = Math.max(out[out.length - 1]!, w);
+        end = Math.max(end, m.end);
+      } else {
+        out.push(w);
+        end = m.end;
+      }
+    }
+    return out;
+  };
+  const best = (ms: Match[], base: number, cap: number) =>
+    clusterWeights(ms, base)
       .sort((a, b) => b - a)
       .slice(0, cap)
-      .reduce((s, w) => s + w, 0);
-  };
-  const topicScore =
-    best(
-      topics.filter((m) => rules[m.rule]!.signal === 'strong'),
-      weights.topicStrong,
-      3,
-    ) +
-    best(
-      topics.filter((m) => rules[m.rule]!.signal !== 'strong'),
-      weights.topicWeak,
-      3,
-    );
+      .reduce((sum, w) => sum + w, 0);
+  const strongTopics = topics.filter((m) => rules[m.rule]!.signal === 'strong');
+  const topicScore = best(topics, weights.topicStrong, 3);
   const lureScore = best(reachedLures, weights.lure, 2);
   const contactScore =
     Math.min(new Set(reachedContacts.map((c) => `${c.type}:${c.value}`)).size, 2) *
@@ -188,17 +244,17 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
     const w = meta.weight ?? contextWeights[ctx] ?? 0;
     contexts.set(ctx, Math.min(contexts.get(ctx) ?? 0, w));
   }
-  const quotes = quotedSpans(text);
-  if (topics.length && topics.every((t) => quotes.some(([s, e]) => s <= t.start && t.end <= e))) {
+  if (topics.length && topics.every(isQuoted)) {
     contexts.set('quoted', contextWeights.quoted ?? 0);
   }
   const contextScore = [...contexts.values()].reduce((s, w) => s + w, 0);
 
-  // Two different strong topic terms solicit on their own (征信修复 + 洗白征信); weak ones are
-  // everyday debtor vocabulary (停息挂账 + 协商还款).
-  const distinctTopicRules = new Set(
-    topics.filter((m) => rules[m.rule]!.signal === 'strong' && !isFuzzy(m.variant)).map((m) => m.rule),
-  ).size;
+  // Two different strong topic terms solicit on their own (征信修复 … 洗白征信); weak ones are
+  // everyday debtor vocabulary (停息挂账 + 协商还款), and quoted ones are reporting.
+  const distinctTopicRules = clusterWeights(
+    strongTopics.filter((m) => !isFuzzy(m.variant) && !isQuoted(m)),
+    weights.topicStrong,
+  ).length;
   const secondSignal =
     reachedLures.length > 0 ||
     reachedContacts.length > 0 ||

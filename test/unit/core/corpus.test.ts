@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate, readCorpus } from '../../corpus/evaluate';
+
+describe('detection quality on the labelled corpus', () => {
+  const lines = readCorpus();
+  const e = evaluate(lines);
+
+  it('has a corpus of several hundred labelled lines of every kind', () => {
+    expect(lines.length).toBeGreaterThanOrEqual(500);
+    expect(e.leads).toBeGreaterThanOrEqual(200);
+    expect(
+      new Set(lines.filter((l) => l.label === 'lead').map((l) => l.evasion)).size,
+    ).toBeGreaterThanOrEqual(10);
+  });
+
+  it('finds at least 97 % of leads', () => {
+    expect(e.recall, e.misses.map((m) => m.line.id).join(' ')).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('calls at most 1 % of benign lines (warnings, news, victims, official, hard negatives) leads', () => {
+    expect(e.falseLeadRate, e.falseAlarms.map((m) => m.line.id).join(' ')).toBeLessThanOrEqual(
+      0.01,
+    );
+  });
+
+  it("reports matches that cover each found lead's obfuscated phrase", () => {
+    // Covered: one match spans the labelled phrase, or adjacent matches do with only separators
+    // between them. The few left are long verbatim hooks the list holds in pieces.
+    expect(
+      e.uncovered / e.leadsFound,
+      e.notCovering.map((m) => m.line.id).join(' '),
+    ).toBeLessThanOrEqual(0.05);
+  });
+});
