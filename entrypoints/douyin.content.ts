@@ -1,9 +1,9 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startPage } from '../src/page/page-main';
-import { platformMatches } from '../src/sites/platforms';
+import { douyin } from '../src/sites/douyin';
 
 export default defineContentScript({
-  matches: platformMatches('douyin'),
+  matches: [...douyin.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, 'douyin'),
+  main: (ctx) => startPage(ctx, douyin),
 });

@@ -1,9 +1,9 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startPage } from '../src/page/page-main';
-import { platformMatches } from '../src/sites/platforms';
+import { kuaishou } from '../src/sites/kuaishou';
 
 export default defineContentScript({
-  matches: platformMatches('kuaishou'),
+  matches: [...kuaishou.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, 'kuaishou'),
+  main: (ctx) => startPage(ctx, kuaishou),
 });

@@ -1,9 +1,9 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startPage } from '../src/page/page-main';
-import { platformMatches } from '../src/sites/platforms';
+import { toutiao } from '../src/sites/toutiao';
 
 export default defineContentScript({
-  matches: platformMatches('toutiao'),
+  matches: [...toutiao.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, 'toutiao'),
+  main: (ctx) => startPage(ctx, toutiao),
 });

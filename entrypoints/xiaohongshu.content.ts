@@ -1,9 +1,9 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startPage } from '../src/page/page-main';
-import { platformMatches } from '../src/sites/platforms';
+import { xiaohongshu } from '../src/sites/xiaohongshu';
 
 export default defineContentScript({
-  matches: platformMatches('xiaohongshu'),
+  matches: [...xiaohongshu.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, 'xiaohongshu'),
+  main: (ctx) => startPage(ctx, xiaohongshu),
 });

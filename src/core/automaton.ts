@@ -323,6 +323,8 @@ export function scanAutomaton(
         const end = i + width;
         const flags = patFlags[p]!;
         if (flags !== 0 && !boundaryOk(info, text, start, end, flags)) continue;
+        // Two-character phrases tolerate one noise character at most (not 了解 #债务 → 解债).
+        if (patLen[p] === 2 && end - start > 2 && codePoints(text, start, end) > 3) continue;
         let m = into.count * 3;
         if (m + 3 > into.data.length) {
           const grown = new Int32Array(into.data.length * 2);
@@ -339,6 +341,15 @@ export function scanAutomaton(
     i += width - 1;
   }
   return into;
+}
+
+function codePoints(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xdc00 || c >= 0xe000) n++;
+  }
+  return n;
 }
 
 /** Latin letters and digits must not continue a Latin/digit phrase edge (houbb #77, ToolGood #30). */

@@ -210,7 +210,16 @@ export class PageScanner {
     state.info = info;
     if (a.verdict !== 'clean') {
       // Mentions show only their topic terms; leads show everything that made them leads.
-      const shown = a.verdict === 'lead' ? a.matches : a.matches.filter((m) => isTopic(m.category));
+      const candidates =
+        a.verdict === 'lead' ? a.matches : a.matches.filter((m) => isTopic(m.category));
+      // A match inside a longer one (停息 in 停息挂账) adds nothing to the page.
+      const shown = candidates.filter(
+        (m) =>
+          !candidates.some(
+            (o) =>
+              o !== m && o.start <= m.start && o.end >= m.end && o.end - o.start > m.end - m.start,
+          ),
+      );
       for (const m of shown) {
         const range = rangeFor(text, m.start, m.end, this.doc);
         if (range) state.marks.push({ range, verdict: a.verdict, category: m.category });

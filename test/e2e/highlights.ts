@@ -1,0 +1,48 @@
+/** Reading what LeadGuard put on a page, from the page (CSS.highlights is per document). */
+import type { Page } from 'playwright-core';
+
+export type HighlightTexts = Record<string, string[]>;
+
+/** Every LeadGuard highlight on the page: name → the text of each range. */
+export function readHighlights(page: Page): Promise<HighlightTexts> {
+  return page.evaluate(() => {
+    const out: Record<string, string[]> = {};
+    const registry = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
+    for (const [name, highlight] of registry) {
+      if (name.startsWith('leadguard-')) out[name] = [...highlight].map((r) => r.toString());
+    }
+    return out;
+  });
+}
+
+/** Waits until the page has LeadGuard highlights (the scan runs in idle slices). */
+export async function waitForHighlights(page: Page, name = 'leadguard-lead', min = 1): Promise<HighlightTexts> {
+  await page.waitForFunction(
+    ([n, m]) => {
+      const h = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get(n as string);
+      return !!h && h.size >= (m as number);
+    },
+    [name, min] as const,
+    { timeout: 15_000 },
+  );
+  return readHighlights(page);
+}
+
+/** Whether any lead/mention highlight range lies inside elements matching `selector`. */
+export function highlightedIn(page: Page, selector: string, name = 'leadguard-lead'): Promise<string[]> {
+  return page.evaluate(
+    ([sel, n]) => {
+      const registry = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
+      const h = registry.get(n as string);
+      if (!h) return [];
+      const within = (node: Node) => {
+        for (let x: Node | null = node; x; x = x.parentNode ?? (x as ShadowRoot).host ?? null) {
+          if (x.nodeType === 1 && (x as Element).matches(sel as string)) return true;
+        }
+        return false;
+      };
+      return [...h].filter((r) => within(r.startContainer)).map((r) => r.toString());
+    },
+    [selector, name] as const,
+  );
+}
