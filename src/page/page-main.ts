@@ -7,10 +7,19 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { deserializeMatcher, loadMatcher, type Matcher } from '../core/matcher';
 import { onMessage, sendMessage } from '../platform/messages';
 import type { SiteAdapter } from '../sites/adapter';
+import { generic } from '../sites/generic';
 import type { PlatformId } from '../sites/platforms';
 import { PageScanner } from './scanner';
 
 const log = (error: unknown) => console.warn('[LeadGuard]', error);
+
+/**
+ * A platform page the adapter doesn't know (a new page kind, a redesign) is scanned with the
+ * generic adapter rather than not at all; account ids are then unknown.
+ */
+export function adapterFor(adapter: SiteAdapter, url: URL): SiteAdapter {
+  return adapter.pageKind(url) === null ? generic : adapter;
+}
 
 export async function startPage(
   ctx: ContentScriptContext,
@@ -42,7 +51,7 @@ export async function startPage(
     const controller = new AbortController();
     ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
     const scanner = new PageScanner({
-      adapter,
+      adapter: adapterFor(adapter, new URL(doc.location.href)),
       matcher,
       signal: controller.signal,
       root: doc,

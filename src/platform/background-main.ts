@@ -1,7 +1,13 @@
 import { browser } from 'wxt/browser';
 import { MatchPattern } from 'wxt/utils/match-patterns';
 import { platforms } from '../sites/platforms';
-import { broadcast, currentMatcher } from './matcher-service';
+import {
+  activeListInfo,
+  broadcast,
+  currentMatcher,
+  resetActiveList,
+  setActiveList,
+} from './matcher-service';
 import { onMessage } from './messages';
 import { isPaused, setPlatformPaused } from './paused';
 import { forgetTab, pruneTabs, readTabState, writeTabState } from './tab-state';
@@ -21,6 +27,9 @@ export function startBackground(): void {
       const { key, matcher } = await currentMatcher();
       return { key, matcher: have === key ? null : matcher };
     },
+    getListInfo: () => activeListInfo(),
+    importList: async ({ list }) => ({ key: await setActiveList(list) }),
+    resetList: async () => ({ key: await resetActiveList() }),
     async pageReport({ url, leads, mentions }, sender) {
       const tabId = sender.tab?.id;
       if (tabId === undefined) throw new Error('pageReport must come from a tab');

@@ -62,6 +62,28 @@ export async function setActiveList(input: unknown): Promise<string> {
   return compiled.key;
 }
 
+/** Drops an imported list and returns to the default list. */
+export async function resetActiveList(): Promise<string> {
+  await activeListItem.setValue(null);
+  current = null;
+  const compiled = await currentMatcher();
+  await broadcast('matcherUpdated', { key: compiled.key });
+  return compiled.key;
+}
+
+export async function activeListInfo() {
+  const stored = await activeListItem.getValue();
+  const list = await activeList();
+  return {
+    key: keyOf(list),
+    id: list.id,
+    version: list.version,
+    name: list.name ?? null,
+    entries: list.entries.length,
+    isDefault: stored === null,
+  };
+}
+
 export async function broadcast<T extends 'matcherUpdated' | 'pauseChanged'>(
   type: T,
   data: T extends 'matcherUpdated' ? { key: string } : { paused: boolean },

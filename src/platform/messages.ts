@@ -50,6 +50,28 @@ export const protocol = {
     request: z.object({ platform: z.enum(platformIds), paused: z.boolean() }),
     response: z.object({ paused: z.boolean() }),
   },
+  /** The active list, for the options page. */
+  getListInfo: {
+    request: z.object({}),
+    response: z.object({
+      key: z.string(),
+      id: z.string(),
+      version: z.number(),
+      name: z.string().nullable(),
+      entries: z.number(),
+      isDefault: z.boolean(),
+    }),
+  },
+  /** Makes an imported list active (validated and compiled first; a bad list changes nothing). */
+  importList: {
+    request: z.object({ list: z.unknown() }),
+    response: z.object({ key: z.string() }),
+  },
+  /** Goes back to the list shipped with the extension. */
+  resetList: {
+    request: z.object({}),
+    response: z.object({ key: z.string() }),
+  },
   /** Background → tab: a new list was compiled; fetch it with getMatcher. */
   matcherUpdated: {
     request: z.object({ key: z.string() }),

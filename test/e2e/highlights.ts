@@ -16,10 +16,16 @@ export function readHighlights(page: Page): Promise<HighlightTexts> {
 }
 
 /** Waits until the page has LeadGuard highlights (the scan runs in idle slices). */
-export async function waitForHighlights(page: Page, name = 'leadguard-lead', min = 1): Promise<HighlightTexts> {
+export async function waitForHighlights(
+  page: Page,
+  name = 'leadguard-lead',
+  min = 1,
+): Promise<HighlightTexts> {
   await page.waitForFunction(
     ([n, m]) => {
-      const h = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get(n as string);
+      const h = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get(
+        n as string,
+      );
       return !!h && h.size >= (m as number);
     },
     [name, min] as const,
@@ -29,7 +35,11 @@ export async function waitForHighlights(page: Page, name = 'leadguard-lead', min
 }
 
 /** Whether any lead/mention highlight range lies inside elements matching `selector`. */
-export function highlightedIn(page: Page, selector: string, name = 'leadguard-lead'): Promise<string[]> {
+export function highlightedIn(
+  page: Page,
+  selector: string,
+  name = 'leadguard-lead',
+): Promise<string[]> {
   return page.evaluate(
     ([sel, n]) => {
       const registry = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
@@ -45,4 +55,56 @@ export function highlightedIn(page: Page, selector: string, name = 'leadguard-le
     },
     [selector, name] as const,
   );
+}
+
+export interface FixtureCoverage {
+  /** Lead blocks (data-fixture="lead") in the page, shadow roots included. */
+  leads: number;
+  /** …of which hold at least one lead highlight. */
+  leadsHighlighted: number;
+  /** Text of lead blocks without a highlight, for failure messages. */
+  leadsMissed: string[];
+  benign: number;
+  /** Text of benign blocks that hold a lead highlight (should be none). */
+  benignMarkedLead: string[];
+}
+
+/** How the fixture's labelled blocks fared: every lead highlighted, no benign block as a lead. */
+export function fixtureCoverage(page: Page): Promise<FixtureCoverage> {
+  return page.evaluate(() => {
+    const registry = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
+    const leadRanges = [...(registry.get('leadguard-lead') ?? [])];
+    const all: Element[] = [];
+    const visit = (root: Document | ShadowRoot) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.hasAttribute('data-fixture')) all.push(el);
+        if (el.shadowRoot) visit(el.shadowRoot);
+      }
+    };
+    visit(document);
+    const inside = (el: Element, node: Node) => {
+      for (let x: Node | null = node; x; x = x.parentNode ?? (x as ShadowRoot).host ?? null) {
+        if (x === el) return true;
+      }
+      return false;
+    };
+    const text = (el: Element) => (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 60);
+    const leads = all.filter((e) => e.getAttribute('data-fixture') === 'lead');
+    const benign = all.filter((e) => e.getAttribute('data-fixture') === 'benign');
+    const marked = (el: Element) => leadRanges.some((r) => inside(el, r.startContainer));
+    // A benign comment may hold a lead reply: only highlights outside nested lead blocks count.
+    const markedOwn = (el: Element) =>
+      leadRanges.some(
+        (r) =>
+          inside(el, r.startContainer) &&
+          !leads.some((l) => l !== el && inside(el, l) && inside(l, r.startContainer)),
+      );
+    return {
+      leads: leads.length,
+      leadsHighlighted: leads.filter(marked).length,
+      leadsMissed: leads.filter((e) => !marked(e)).map(text),
+      benign: benign.length,
+      benignMarkedLead: benign.filter(markedOwn).map(text),
+    };
+  });
 }

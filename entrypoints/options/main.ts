@@ -1,0 +1,3 @@
+import { renderOptions } from '../../src/ui/options';
+
+void renderOptions(document.getElementById('app')!);

@@ -1,0 +1,455 @@
+/**
+ * Weibo (微博): weibo.com feed, post detail and profile; s.weibo.com search; m.weibo.cn detail.
+ * Hooks are the `usercard` attribute, /u/<uid> links, the time link's /<uid>/<mblogid> href and
+ * `wbpro-*` / `woo-*` classes; CSS-module classes (`detail_wbtext_4CRf9`) only by their stable
+ * part (`[class*="_wbtext_"]`). DOM facts and sources: /work/shared/domain/platforms.md §1, §2.3.
+ *
+ * The PC feed is a vue-recycle-scroller that reuses item nodes for other posts, so every key and
+ * author is read from the item's current content on each call and never cached per node.
+ */
+import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
+import { platformMatches } from './platforms';
+
+const examples: readonly SiteExample[] = [
+  { url: 'https://weibo.com/', kind: 'feed', fixture: 'weibo/index.html' },
+  { url: 'https://weibo.com/mygroups?gid=4012345678901234', kind: 'feed' },
+  {
+    url: 'https://weibo.com/1234567890/N8abcDEF1',
+    kind: 'post',
+    fixture: 'weibo/1234567890/N8abcDEF1.html',
+  },
+  // Same fixture folder as m.weibo.cn/detail: a different id keeps the two apart.
+  { url: 'https://weibo.com/detail/5012345678900001', kind: 'post' },
+  { url: 'https://weibo.com/u/7000000001', kind: 'profile', fixture: 'weibo/u/7000000001.html' },
+  { url: 'https://weibo.com/1234567890', kind: 'profile' },
+  {
+    url: 'https://s.weibo.com/weibo?q=%E5%BE%81%E4%BF%A1%E4%BF%AE%E5%A4%8D',
+    kind: 'search',
+    fixture: 'weibo/weibo.html',
+  },
+  {
+    url: 'https://m.weibo.cn/detail/5012345678901234',
+    kind: 'post',
+    fixture: 'weibo/detail/5012345678901234.html',
+  },
+  { url: 'https://m.weibo.cn/status/N8mobiLE2', kind: 'post' },
+  { url: 'https://m.weibo.cn/u/7000000002', kind: 'profile' },
+  { url: 'https://m.weibo.cn/profile/7000000002', kind: 'profile' },
+];
+
+/** URL patterns (SX-wb, MC-url, WS-mwb-router). */
+const urls = {
+  pc: /^(?:www\.)?weibo\.com$/,
+  search: /^s\.weibo\.com$/,
+  mobile: /^m\.weibo\.cn$/,
+  pcFeed: /^\/(?:mygroups|hot(?:\/[\w-]+)*)?\/?$/,
+  /** `/<uid>/<mblogid>` (base62, 9 characters) or `/<uid>/<mid>` (numeric). */
+  pcPost: /^\/(\d{5,})\/([0-9A-Za-z]{8,10}|\d{15,17})\/?$/,
+  detail: /^\/(?:detail|status)\/([0-9A-Za-z]+)\/?$/,
+  pcProfile: /^\/(?:u\/)?(\d{5,})\/?$/,
+  mobileProfile: /^\/(?:u|profile)\/(\d{5,})\/?$/,
+  searchPath: /^\/(?:weibo|realtime|topic|user|video|pic|article)(?:\/|$)/,
+  mobileSearch: /^\/search\/?$/,
+  /** Links to an account: /u/<uid>, /profile/<uid> (m.weibo.cn) or /<uid> (search results). */
+  account: /^\/(?:u\/|profile\/)?(\d{5,})\/?$/,
+  /** A post link: /<uid>/<mblogid>, also with ?refer_flag. */
+  postLink: /^\/(\d{5,})\/([0-9A-Za-z]{8,10}|\d{15,17})\/?$/,
+  uid: /^\d{5,}$/,
+};
+
+const selectors = {
+  /** PC post text (CSS-module class `detail_wbtext_<hash>`), main or retweeted (SX-wb). */
+  pcText: '[class*="_wbtext_"]',
+  /** Fallback when the hashed class changes: the text wrappers themselves. */
+  pcTextWrap: '.wbpro-feed-ogText, .wbpro-feed-reText',
+  /** The post an item view shows; `article` survives class renames (JS-wb, SX-wb). */
+  pcItem: 'article, .wbpro-scroller-item, .vue-recycle-scroller__item-view',
+  /** The retweeted original inside a post. */
+  retweet: '[class*="Feed_retweet_"], .wbpro-feed-reText',
+  /** The time link of a post: its href is /<uid>/<mblogid> (SX-wb). */
+  timeLink: 'a[class*="_time_"]',
+  /** The author link: name links carry `usercard`, avatars sit in /u/<uid> links. */
+  author: ['a[usercard]', '[usercard]', 'a[href*="/u/"]', 'a[href*="/profile/"]'],
+  /** The feed "…" menu: old UI reportspam link (YF-clean), new UI 投诉 item (guessed). */
+  reportLink: 'a[href*="reportspam"], a[onclick*="reportspam"]',
+  reportLabels: ['投诉', '举报'],
+  reportMenu: '.woo-pop-wrap-main, [class*="morepop_"], .menu, [node-type="fl_menu_right"]',
+  /** PC comments `.wbpro-list .item1`, replies `.item2` (SX-wb). */
+  pcComment: '.wbpro-list .item1, .wbpro-list .item2',
+  pcCommentText: '.text',
+  /** PC profile header (guessed from class names of the 2023 UI). */
+  profileBio: '[class*="ProfileHeader_desc"]',
+  profileName: ['[class*="ProfileHeader_name"]'],
+  /** s.weibo.com results: server-rendered cards with `mid` and node-type hooks. */
+  searchCard: '.card-wrap[mid], [action-type="feed_list_item"]',
+  searchText: 'p[node-type="feed_list_content"], p[node-type="feed_list_content_full"]',
+  searchFull: 'p[node-type="feed_list_content_full"]',
+  searchShort: 'p[node-type="feed_list_content"]',
+  searchAuthor: ['a.name', '.avator a[href]'],
+  searchPostLink: '.from a[href]',
+  /** m.weibo.cn detail (WS-mwb-detail). */
+  mobileText: '.weibo-og > .weibo-text, .weibo-main .weibo-og .weibo-text',
+  /** The card a post sits in, outermost first (its header holds the author). */
+  mobileItem: ['.card.m-panel', '.card9', '.weibo-main'],
+  mobileAuthor: ['header a[href*="/profile/"]', 'header a[href*="/u/"]'],
+  mobileComment: '.lite-page-comment .card, .comment-content .card',
+  mobileCommentText: ['.card-main h3', '.m-text-box h3'],
+};
+
+/**
+ * @mentions (`<a href="/n/name" usercard="name=…">@name</a>`) and the 展开/收起 toggles inside
+ * post text are not the author's words.
+ */
+const ignore = [
+  'a[href*="/n/"]',
+  'a[usercard^="name="]',
+  'span.expand',
+  'span.collapse',
+  'a[action-type="fl_unfold"]',
+  'a[action-type="fl_fold"]',
+];
+
+export const weibo: SiteAdapter = {
+  id: 'weibo',
+  matches: platformMatches('weibo'),
+  examples,
+  ignore,
+  pageKind,
+  blocks(root) {
+    const found = new Map<string, TextBlock>();
+    const add = (block: TextBlock | null) => {
+      if (block && !found.has(block.key)) found.set(block.key, block);
+    };
+    const page = pageUrl(root);
+    for (const bio of within(root, selectors.profileBio)) add(tryRead(() => bioBlock(bio, page)));
+    const seen = new Set<Element>();
+    for (const text of within(root, `${selectors.pcText}, ${selectors.pcTextWrap}`)) {
+      add(tryRead(() => pcPostBlock(text, page, seen)));
+    }
+    for (const item of within(root, selectors.pcComment)) add(tryRead(() => pcCommentBlock(item)));
+    for (const text of within(root, selectors.searchText)) {
+      add(tryRead(() => searchBlock(text, seen)));
+    }
+    for (const text of within(root, selectors.mobileText)) {
+      add(tryRead(() => mobilePostBlock(text, page)));
+    }
+    for (const item of within(root, selectors.mobileComment)) {
+      add(tryRead(() => mobileCommentBlock(item)));
+    }
+    return [...found.values()];
+  },
+};
+
+function pageKind(url: URL): PageKind | null {
+  const host = url.hostname;
+  const path = url.pathname;
+  if (urls.pc.test(host)) {
+    if (urls.pcFeed.test(path)) return 'feed';
+    if (urls.detail.test(path) || urls.pcPost.test(path)) return 'post';
+    if (urls.pcProfile.test(path)) return 'profile';
+    return null;
+  }
+  if (urls.search.test(host)) return urls.searchPath.test(path) ? 'search' : null;
+  if (urls.mobile.test(host)) {
+    if (path === '/') return 'feed';
+    if (urls.detail.test(path)) return 'post';
+    if (urls.mobileProfile.test(path)) return 'profile';
+    if (urls.mobileSearch.test(path)) return 'search';
+  }
+  return null;
+}
+
+/** A PC post (or the retweeted original inside it) from one of its text elements. */
+function pcPostBlock(text: Element, page: URL | null, seen: Set<Element>): TextBlock | null {
+  if (text.closest('.wbpro-list')) return null;
+  // The hashed text div sits inside the wrapper; read each post once, from its innermost text.
+  if (text.matches(selectors.pcTextWrap) && text.querySelector(selectors.pcText)) return null;
+  const region = text.closest(selectors.retweet);
+  const item = region ?? text.closest(selectors.pcItem);
+  if (!item || seen.has(item)) return null;
+  seen.add(item);
+  const texts = region
+    ? [...region.querySelectorAll(selectors.pcText)]
+    : [...item.querySelectorAll(selectors.pcText)].filter((t) => !insideRetweet(t, item));
+  const body = texts.length ? texts : [text];
+  const outside = (found: Element) =>
+    !body.some((t) => t.contains(found)) && (region !== null || !insideRetweet(found, item));
+  const time = [...item.querySelectorAll(selectors.timeLink)].find(outside);
+  const id =
+    postIdOfLink(time) ??
+    attr(item, ['mid', 'data-mid', 'data-mblogid']) ??
+    (region ? null : pagePostId(page)) ??
+    `h${hash(body.map(textOf).join('\n'))}`;
+  const link = firstNamed(selectors.author, (s) => [...item.querySelectorAll(s)], outside);
+  const report = region ? null : reportEntry(item, outside);
+  return {
+    key: `post:${id}`,
+    kind: 'post',
+    element: item,
+    text: body,
+    ...authorOf(link),
+    ...(report ? { reportEntry: report } : {}),
+  };
+}
+
+function insideRetweet(element: Element, item: Element): boolean {
+  const region = element.closest(selectors.retweet);
+  return region !== null && region !== item && item.contains(region);
+}
+
+function pcCommentBlock(item: Element): TextBlock | null {
+  const own = (found: Element) => found.closest('.item1, .item2') === item;
+  const line = [...item.querySelectorAll(selectors.pcCommentText)].find(own);
+  if (!line) return null;
+  // `<div class="text"><a usercard>name</a>:<span>words</span></div>`
+  const words = [...line.children].filter((c) => c.tagName === 'SPAN');
+  const body = words.length ? words : [line];
+  const link = firstNamed(
+    selectors.author,
+    (s) => [...line.querySelectorAll(s)],
+    (found) => !body.some((t) => t.contains(found)),
+  );
+  const who = authorOf(link);
+  const id =
+    attr(item, ['comment_id', 'data-id', 'data-cid', 'mid']) ??
+    `h${hash(`${who.author?.id ?? ''}\n${body.map(textOf).join('\n')}`)}`;
+  return {
+    key: `comment:${id}`,
+    kind: item.matches('.item2') ? 'reply' : 'comment',
+    element: item,
+    text: body,
+    ...who,
+  };
+}
+
+function bioBlock(bio: Element, page: URL | null): TextBlock | null {
+  // The header is the nearest ancestor that also shows the name.
+  let header: Element | null = bio.parentElement;
+  while (header && !firstOf(header, selectors.profileName)) header = header.parentElement;
+  if (!header) return null;
+  const name = firstOf(header, selectors.profileName);
+  const fromCard = header.querySelector('[usercard]');
+  const uid =
+    (page && urls.pcProfile.exec(page.pathname)?.[1]) ??
+    (page && urls.mobileProfile.exec(page.pathname)?.[1]) ??
+    (fromCard && uidOfCard(fromCard.getAttribute('usercard')));
+  if (!uid) return null;
+  return {
+    key: `bio:${uid}`,
+    kind: 'bio',
+    element: bio,
+    text: [bio],
+    author: account(uid, name ? textOf(name) : ''),
+    ...(name ? { authorElement: name } : {}),
+  };
+}
+
+/** An s.weibo.com result card: the full text when the page has it, else the preview. */
+function searchBlock(text: Element, seen: Set<Element>): TextBlock | null {
+  const card = text.closest(selectors.searchCard);
+  if (!card || seen.has(card)) return null;
+  seen.add(card);
+  const body =
+    card.querySelector(selectors.searchFull) ?? card.querySelector(selectors.searchShort);
+  if (!body) return null;
+  const link = firstNamed(selectors.searchAuthor, (s) => [...card.querySelectorAll(s)], isNamed);
+  const id =
+    postIdOfLink(card.querySelector(selectors.searchPostLink)) ??
+    card.getAttribute('mid') ??
+    `h${hash(textOf(body))}`;
+  const report = card.querySelector(selectors.reportLink) ?? labelled(card, selectors.reportLabels);
+  return {
+    key: `post:${id}`,
+    kind: 'post',
+    element: card,
+    text: [body],
+    ...authorOf(link),
+    ...(report ? { reportEntry: report } : {}),
+  };
+}
+
+function mobilePostBlock(text: Element, page: URL | null): TextBlock | null {
+  const item = closestOf(text, selectors.mobileItem) ?? text;
+  const link = firstNamed(selectors.mobileAuthor, (s) => [...item.querySelectorAll(s)], isNamed);
+  const who = authorOf(link);
+  const single = page && urls.mobile.test(page.hostname) ? urls.detail.exec(page.pathname) : null;
+  const id = single?.[1] ?? `h${hash(`${who.author?.id ?? ''}\n${textOf(text)}`)}`;
+  return { key: `post:${id}`, kind: 'post', element: item, text: [text], ...who };
+}
+
+function mobileCommentBlock(item: Element): TextBlock | null {
+  const body = firstOf(item, selectors.mobileCommentText);
+  if (!body) return null;
+  const link = firstNamed(
+    selectors.author,
+    (s) => [...item.querySelectorAll(s)],
+    (found) => !body.contains(found),
+  );
+  const who = authorOf(link);
+  const id = `h${hash(`${who.author?.id ?? ''}\n${textOf(body)}`)}`;
+  return { key: `comment:${id}`, kind: 'comment', element: item, text: [body], ...who };
+}
+
+/** The report control of a post: the menu's reportspam link or its 投诉/举报 item. */
+function reportEntry(item: Element, accept: (e: Element) => boolean): Element | null {
+  const link = [...item.querySelectorAll(selectors.reportLink)].find(accept);
+  if (link) return link;
+  for (const menu of item.querySelectorAll(selectors.reportMenu)) {
+    if (!accept(menu)) continue;
+    const entry = labelled(menu, selectors.reportLabels);
+    if (entry) return entry;
+  }
+  return null;
+}
+
+function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 'authorElement'> {
+  if (!link) return {};
+  const uid = uidOf(link);
+  if (!uid) return {};
+  return { author: account(uid, textOf(link)), authorElement: link };
+}
+
+/** The uid of a user link or avatar: its `usercard`, else its own or enclosing link's href. */
+function uidOf(element: Element): string | null {
+  const card = uidOfCard(element.getAttribute('usercard'));
+  if (card) return card;
+  const anchor = element.closest('a[href]') ?? element.querySelector('a[href]');
+  const url = parseUrl(anchor?.getAttribute('href') ?? null, element.ownerDocument.baseURI);
+  if (!url || !/(^|\.)weibo\.(com|cn)$/.test(url.hostname)) return null;
+  return urls.account.exec(url.pathname)?.[1] ?? null;
+}
+
+/** `usercard="1234567890"` (new UI) or `usercard="id=1234567890&…"` (old UI); `name=` has no id. */
+function uidOfCard(value: string | null): string | null {
+  if (!value) return null;
+  if (urls.uid.test(value)) return value;
+  const id = /(?:^|&)id=(\d{5,})(?:&|$)/.exec(value)?.[1];
+  return id ?? null;
+}
+
+function account(uid: string, name: string): Account {
+  const handle = name.replace(/^@/, '').trim();
+  return {
+    platform: 'weibo',
+    id: uid,
+    ...(handle ? { handle } : {}),
+    url: `https://weibo.com/u/${uid}`,
+  };
+}
+
+/** The mblogid (or mid) a post link points at. */
+function postIdOfLink(link: Element | null | undefined): string | null {
+  const url = parseUrl(link?.getAttribute('href') ?? null, link?.ownerDocument.baseURI);
+  if (!url || !/(^|\.)weibo\.(com|cn)$/.test(url.hostname)) return null;
+  return urls.postLink.exec(url.pathname)?.[2] ?? null;
+}
+
+/** The post a detail page shows, from its URL. */
+function pagePostId(page: URL | null): string | null {
+  if (!page) return null;
+  return urls.pcPost.exec(page.pathname)?.[2] ?? urls.detail.exec(page.pathname)?.[1] ?? null;
+}
+
+// DOM reading, kept in this file so the adapter stays one self-contained answer (conventions §2).
+
+/** Matches under `root`, plus the match `root` is or sits in (a changed node inside a block). */
+function within(root: ParentNode, selector: string): Element[] {
+  const found = [...root.querySelectorAll(selector)];
+  const up = isElement(root) ? root.closest(selector) : null;
+  if (up && !found.includes(up)) found.unshift(up);
+  return found;
+}
+
+/** The nearest ancestor matching the first of `candidates` that matches any. */
+function closestOf(element: Element, candidates: readonly string[]): Element | null {
+  for (const selector of candidates) {
+    const found = element.closest(selector);
+    if (found) return found;
+  }
+  return null;
+}
+
+function firstOf(scope: Element, candidates: readonly string[]): Element | null {
+  for (const selector of candidates) {
+    const found = scope.querySelector(selector);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** The first accepted match of the first selector that has one; named elements beat avatars. */
+function firstNamed(
+  candidates: readonly string[],
+  query: (selector: string) => Element[],
+  accept: (element: Element) => boolean,
+): Element | null {
+  for (const selector of candidates) {
+    const matches = query(selector).filter(accept);
+    const match = matches.find(isNamed) ?? matches[0];
+    if (match) return match;
+  }
+  return null;
+}
+
+function isNamed(element: Element): boolean {
+  return textOf(element) !== '';
+}
+
+/** A leaf element labelled exactly one of `labels` (the report item of a menu). */
+function labelled(scope: Element, labels: readonly string[]): Element | null {
+  for (const element of scope.querySelectorAll('*')) {
+    if (element.childElementCount > 0) continue;
+    if (labels.includes(element.textContent?.trim() ?? '')) return element;
+  }
+  return null;
+}
+
+function attr(element: Element, names: readonly string[]): string | null {
+  for (const name of names) {
+    const value = element.getAttribute(name);
+    if (value) return value;
+  }
+  return null;
+}
+
+function pageUrl(root: ParentNode): URL | null {
+  const node = root as Node;
+  const doc = node.nodeType === 9 ? (node as Document) : node.ownerDocument;
+  return parseUrl(doc?.URL ?? null, undefined);
+}
+
+function parseUrl(href: string | null, base: string | undefined): URL | null {
+  if (!href) return null;
+  try {
+    return new URL(href, base);
+  } catch {
+    return null;
+  }
+}
+
+function isElement(node: unknown): node is Element {
+  return (node as Node | null)?.nodeType === 1;
+}
+
+function textOf(element: Element): string {
+  return (element.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** A page that differs from the fixtures yields fewer blocks, never an exception. */
+function tryRead<T>(read: () => T | null): T | null {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
+}
+
+/** FNV-1a, for items without an id in the DOM: the same author and text give the same key. */
+function hash(value: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) {
+    h ^= value.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
