@@ -152,7 +152,7 @@ export const Scoring = z.object({
     /** Multiplier for hits through pinyin initials or homophones (they also need a second signal). */
     fuzzyVariant: z.number().min(0).max(1),
   }),
-  context: z.record(z.enum([...cueContexts, 'quoted']), z.number().max(0)),
+  context: z.partialRecord(z.enum([...cueContexts, 'quoted']), z.number().max(0)),
   /** Score at or above which a block with a topic and a second signal is a lead. */
   leadThreshold: z.number().positive(),
   /** Characters a lure or contact may sit from a topic term and still count for it. */
