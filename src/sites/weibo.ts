@@ -64,8 +64,8 @@ const selectors = {
   pcTextWrap: '.wbpro-feed-ogText, .wbpro-feed-reText',
   /** The post an item view shows; `article` survives class renames (JS-wb, SX-wb). */
   pcItem: 'article, .wbpro-scroller-item, .vue-recycle-scroller__item-view',
-  /** The retweeted original inside a post. */
-  retweet: '[class*="Feed_retweet_"], .wbpro-feed-reText',
+  /** The retweeted original inside a post: the box (with its own time link), else its text. */
+  retweet: ['[class*="Feed_retweet_"]', '.wbpro-feed-reText'],
   /** The time link of a post: its href is /<uid>/<mblogid> (SX-wb). */
   timeLink: 'a[class*="_time_"]',
   /** The author link: name links carry `usercard`, avatars sit in /u/<uid> links. */
@@ -164,7 +164,7 @@ function pcPostBlock(text: Element, page: URL | null, seen: Set<Element>): TextB
   if (text.closest('.wbpro-list')) return null;
   // The hashed text div sits inside the wrapper; read each post once, from its innermost text.
   if (text.matches(selectors.pcTextWrap) && text.querySelector(selectors.pcText)) return null;
-  const region = text.closest(selectors.retweet);
+  const region = closestOf(text, selectors.retweet);
   const item = region ?? text.closest(selectors.pcItem);
   if (!item || seen.has(item)) return null;
   seen.add(item);
@@ -193,7 +193,7 @@ function pcPostBlock(text: Element, page: URL | null, seen: Set<Element>): TextB
 }
 
 function insideRetweet(element: Element, item: Element): boolean {
-  const region = element.closest(selectors.retweet);
+  const region = closestOf(element, selectors.retweet);
   return region !== null && region !== item && item.contains(region);
 }
 

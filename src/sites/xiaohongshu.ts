@@ -99,9 +99,7 @@ export const xiaohongshu: SiteAdapter = {
       if (block && !found.has(block.key)) found.set(block.key, block);
     };
     const page = pageUrl(root);
-    for (const note of select(root, selectors.note)) {
-      for (const block of tryRead(() => noteBlocks(note, page)) ?? []) add(block);
-    }
+    for (const block of noteBlocksAt(root, page)) add(block);
     for (const header of select(root, selectors.profile)) {
       add(tryRead(() => bioBlock(header, page)));
     }
@@ -123,6 +121,19 @@ function pageKind(url: URL): PageKind | null {
   if (urls.search.test(path)) return 'search';
   if (urls.feed.test(path)) return 'feed';
   return null;
+}
+
+/**
+ * The note blocks under `root`, or those `root` is part of: the scanner re-reads a changed block
+ * from its own element (the title or description), which lies inside `#noteContainer`.
+ */
+function noteBlocksAt(root: ParentNode, page: URL | null): TextBlock[] {
+  const notes = select(root, selectors.note);
+  if (notes.length > 0) return notes.flatMap((note) => tryRead(() => noteBlocks(note, page)) ?? []);
+  const enclosing = isElement(root) ? root.closest(selectors.note) : null;
+  if (!enclosing) return [];
+  const blocks = tryRead(() => noteBlocks(enclosing, page)) ?? [];
+  return blocks.filter((b) => b.element.contains(root as Node) || root.contains(b.element));
 }
 
 /** The note's title and description, each a block with the note's author. */
