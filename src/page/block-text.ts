@@ -29,6 +29,7 @@ const mentionSelectors = [
 /** Bracketed emote codes: [微笑] [doge] [打call]. Replaced by a character that breaks phrases. */
 const emoteCode = /\[[\p{Script=Han}A-Za-z0-9_]{1,8}\]/gu;
 const BREAK = '\uf8ff';
+const NOISE = '\u200b';
 
 const skippedTags = new Set([
   'SCRIPT',
@@ -61,7 +62,11 @@ export function blockText(elements: readonly Element[], ignore: readonly string[
     if (skippedTags.has(el.tagName) || el.matches(ignoreSelector)) return;
     if (el.tagName === 'IMG') {
       const alt = el.getAttribute('alt');
-      if (alt && alt.length <= 12) push(alt, el);
+      // A sticker named like an emote code ([哇R]) is decoration between characters (征[哇R]信):
+      // one noise character, so it neither hides a phrase nor adds words.
+      if (alt && emoteCode.test(alt)) push(NOISE, el);
+      else if (alt && alt.length <= 12) push(alt, el);
+      emoteCode.lastIndex = 0;
       return;
     }
     if (el.tagName === 'BR') {

@@ -28,4 +28,32 @@ export const platformCases: PlatformCase[] = [
       read: '[data-e2e="comment-item"] .xZhLomAs span',
     },
   },
+  {
+    platform: 'kuaishou',
+    url: 'https://www.kuaishou.com/short-video/3xvideodemo0001',
+    obfuscated: ['代理退bao', '征 信 修 复'],
+    listedAccount: true,
+    more: true,
+    spa: true,
+    rerender: { click: '.comment-like', read: '.comment-like .count' },
+  },
+  {
+    platform: 'xiaohongshu',
+    url: 'https://www.xiaohongshu.com/explore/65b000000000000000000001',
+    // 征[哇R]信[哇R]修复: stickers between the characters; the range spans them.
+    obfuscated: ['zx修复', '征信修复'],
+    listedAccount: true,
+    more: true,
+    spa: false,
+    rerender: { click: '.like-wrapper', read: '.like-wrapper .count' },
+  },
+  {
+    platform: 'toutiao',
+    url: 'https://www.toutiao.com/article/7300000000000000501/',
+    obfuscated: ['ｔｉｎｇｘｉ挂账'],
+    listedAccount: true,
+    more: true,
+    spa: false,
+    rerender: { click: '.digg', read: '.digg .count' },
+  },
 ];
