@@ -46,7 +46,7 @@ describe('the generic adapter', () => {
     );
     const blocks = generic.blocks(root);
     expect(blocks.map((b) => b.element.textContent)).toEqual([
-      '标题党',
+      '标题党来了',
       '第一段文字 加粗 结尾',
       '嵌套段落文字',
     ]);
