@@ -13,8 +13,12 @@ export function loadFixture(file: string, url: string): Document {
   happy.setURL(url);
   const parsed = new DOMParser().parseFromString(html, 'text/html');
   document.title = parsed.title;
-  document.head.replaceChildren(...[...parsed.head.childNodes].map((n) => document.importNode(n, true)));
-  document.body.replaceChildren(...[...parsed.body.childNodes].map((n) => document.importNode(n, true)));
+  document.head.replaceChildren(
+    ...[...parsed.head.childNodes].map((n) => document.importNode(n, true)),
+  );
+  document.body.replaceChildren(
+    ...[...parsed.body.childNodes].map((n) => document.importNode(n, true)),
+  );
   for (const script of [...document.querySelectorAll('script:not([src])')]) {
     if (script.getAttribute('type') && script.getAttribute('type') !== 'module') continue;
     // Fixture scripts are ours, not page input: evaluating them is how a browser would load them.
