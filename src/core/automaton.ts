@@ -352,14 +352,21 @@ function codePoints(text: string, start: number, end: number): number {
   return n;
 }
 
-/** Latin letters and digits must not continue a Latin/digit phrase edge (houbb #77, ToolGood #30). */
+/**
+ * Latin letters and digits must not continue a Latin/digit phrase edge (houbb #77, ToolGood #30).
+ * Repeats of the edge character are part of the phrase (加加VV is 加V), so they are passed over.
+ */
 function boundaryOk(info: Int32Array, text: string, start: number, end: number, flags: number) {
   if (flags & 3 && start > 0) {
-    const before = info[text.charCodeAt(start - 1)]!;
+    let s = start;
+    while (s > 0 && text.charCodeAt(s - 1) === text.charCodeAt(start)) s--;
+    const before = s > 0 ? info[text.charCodeAt(s - 1)]! : 0;
     if ((flags & 1 && before & LETTER) || (flags & 2 && before & DIGIT)) return false;
   }
   if (flags & 12 && end < text.length) {
-    const after = info[text.charCodeAt(end)]!;
+    let e = end;
+    while (e < text.length && text.charCodeAt(e) === text.charCodeAt(end - 1)) e++;
+    const after = e < text.length ? info[text.charCodeAt(e)]! : 0;
     if ((flags & 4 && after & LETTER) || (flags & 8 && after & DIGIT)) return false;
   }
   return true;

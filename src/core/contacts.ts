@@ -107,6 +107,9 @@ export function digitRuns(text: string): DigitRun[] {
 const qqLure = /(qq|扣扣|企鹅|球球|抠抠|q号|q群|\ue001)[\s\u200b]*[号群]?\s*[:：是为]?\s*$/u;
 const wechatLure =
   /(微信|薇信|威信|徽信|维信|卫星|v信|vx|wx|weixin|wechat|加v|\+v|v❤|绿泡泡|\ue002|v|微)[\s\u200b]*[号]?\s*[:：是为]?\s*$/u;
+/** Telegram handles after 飞机号 / TG / 电报 (taxonomy §I#143). */
+const telegramHandle =
+  /(?:飞机号?|纸飞机|tg|电报|telegram)[\s\u200b]*[号群]?[\s:：@]*@?([a-z][a-z0-9_]{4,31})(?![a-z0-9_])/gu;
 const wechatId = /(?<![a-z0-9_-])[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])/gu;
 const urlPattern =
   /\b(?:https?:\/\/)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|cn|net|org|top|xyz|vip|cc|me|info|link|site|online|club|shop|icu|work|ltd|fun|tv|co|io|app|ink|pro|wang|ren|biz))(?::\d{2,5})?(\/[^\s，。、“”"'<>（）()]*)?/giu;
@@ -176,6 +179,11 @@ export function extractContacts(
     urlPattern.lastIndex = 0;
     if (isUrlPart || (!wechatLure.test(lead) && !isListed('wechat', m[0]))) continue;
     contacts.push({ type: 'wechat', value: m[0], start, end: start + m[0].length });
+  }
+  for (const m of folded.matchAll(telegramHandle)) {
+    const start = m.index + m[0].length - m[1]!.length;
+    if (contacts.some((c) => c.start <= start && start < c.end)) continue;
+    contacts.push({ type: 'telegram', value: m[1]!, start, end: start + m[1]!.length });
   }
   urlPattern.lastIndex = 0;
   for (const m of folded.matchAll(urlPattern)) {

@@ -41,7 +41,7 @@ export const platformNames = [
   'tieba',
 ] as const;
 
-export const contactTypes = ['wechat', 'qq', 'phone', 'url', 'domain'] as const;
+export const contactTypes = ['wechat', 'qq', 'phone', 'telegram', 'url', 'domain'] as const;
 export type ContactType = (typeof contactTypes)[number];
 
 const EntryId = z

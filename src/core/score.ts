@@ -237,12 +237,18 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
   const policyScore = best(reachedPolicies, weights.policy, 2);
   const accountScore = account && topics.length > 0 ? weights.account : 0;
 
+  // Each distinct cue word adds its context's weight, up to 1.5× per context: one 记者 is a hint,
+  // 记者 + 警方 + 李某 is a news report.
   const contexts = new Map<CueContext | 'quoted', number>();
+  const seenCues = new Set<number>();
   for (const cue of cues) {
+    if (seenCues.has(cue.rule)) continue;
+    seenCues.add(cue.rule);
     const meta = rules[cue.rule]!;
     const ctx = meta.context!;
-    const w = meta.weight ?? contextWeights[ctx] ?? 0;
-    contexts.set(ctx, Math.min(contexts.get(ctx) ?? 0, w));
+    const base = contextWeights[ctx] ?? 0;
+    const w = meta.weight ?? base;
+    contexts.set(ctx, Math.max(1.5 * Math.min(base, w), (contexts.get(ctx) ?? 0) + w));
   }
   if (topics.length && topics.every(isQuoted)) {
     contexts.set('quoted', contextWeights.quoted ?? 0);
@@ -251,10 +257,14 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
 
   // Two different strong topic terms solicit on their own (征信修复 … 洗白征信); weak ones are
   // everyday debtor vocabulary (停息挂账 + 协商还款), and quoted ones are reporting.
-  const distinctTopicRules = clusterWeights(
-    strongTopics.filter((m) => !isFuzzy(m.variant) && !isQuoted(m)),
-    weights.topicStrong,
-  ).length;
+  // In a warning, report or victim's post, naming several schemes is what such texts do.
+  const distinctTopicRules =
+    cues.length > 0
+      ? 0
+      : clusterWeights(
+          strongTopics.filter((m) => !isFuzzy(m.variant) && !isQuoted(m)),
+          weights.topicStrong,
+        ).length;
   const secondSignal =
     reachedLures.length > 0 ||
     reachedContacts.length > 0 ||
