@@ -324,7 +324,7 @@ export function scanAutomaton(
         const flags = patFlags[p]!;
         if (flags !== 0 && !boundaryOk(info, text, start, end, flags)) continue;
         // Two-character phrases tolerate one noise character at most (not 了解 #债务 → 解债).
-        if (patLen[p] === 2 && end - start > 2 && codePoints(text, start, end) > 3) continue;
+        if (patLen[p] === 2 && end - start > 2 && noiseIn(info, text, start, end) > 1) continue;
         let m = into.count * 3;
         if (m + 3 > into.data.length) {
           const grown = new Int32Array(into.data.length * 2);
@@ -343,11 +343,15 @@ export function scanAutomaton(
   return into;
 }
 
-function codePoints(text: string, start: number, end: number): number {
+/** Noise characters (separators, emoji) inside a span; repeats of a phrase character aren't noise. */
+function noiseIn(info: Int32Array, text: string, start: number, end: number): number {
   let n = 0;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0xdc00 || c >= 0xe000) n++;
+    if (c >= 0xd800 && c < 0xdc00) {
+      n++;
+      i++;
+    } else if (info[c]! & SKIP) n++;
   }
   return n;
 }

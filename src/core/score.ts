@@ -80,7 +80,7 @@ function quotedSpans(text: string): [number, number][] {
  * a trailing 私 (私信), and contact emoji. They count as weak 引流 matches.
  */
 const bareLure =
-  /(?<![\p{L}\p{N}])[vVｖＶqQｑＱ](?![\p{L}\p{N}])|私(?=[\s，。,.!！~～]*$)|(?<![\p{L}])私(?=[\s，。,.!！~～]|$)|💬|📩|✉️?|📞|☎️?|📱|🐧|🛰️?/gu;
+  /(?<![\p{L}\p{N}])[vVｖＶqQｑＱ](?![\p{L}\p{N}])|私(?=[\s，。,.!！~～]*$)|(?<![\p{L}])私(?=[\s，。,.!！~～]|$)|💬|📩|✉️?|📞|☎️?|📱|🐧|🛰️?|加[👆👇☝]/gu;
 const BARE_LURE_RULE = -1;
 
 function bareLures(text: string): Match[] {
