@@ -348,8 +348,9 @@ function noiseIn(info: Int32Array, text: string, start: number, end: number): nu
   let n = 0;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c < 0xdc00) {
-      n++;
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < end) {
+      const f = foldAstral(((c - 0xd800) << 10) + (text.charCodeAt(i + 1) - 0xdc00) + 0x10000);
+      if (f < 0 || f >= 0xe000) n++;
       i++;
     } else if (info[c]! & SKIP) n++;
   }
