@@ -1,9 +1,9 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startPage } from '../src/page/page-main';
-import { platformMatches } from '../src/sites/platforms';
+import { bilibili } from '../src/sites/bilibili';
 
 export default defineContentScript({
-  matches: platformMatches('bilibili'),
+  matches: [...bilibili.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, 'bilibili'),
+  main: (ctx) => startPage(ctx, bilibili),
 });

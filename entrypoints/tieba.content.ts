@@ -1,9 +1,9 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startPage } from '../src/page/page-main';
-import { platformMatches } from '../src/sites/platforms';
+import { tieba } from '../src/sites/tieba';
 
 export default defineContentScript({
-  matches: platformMatches('tieba'),
+  matches: [...tieba.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, 'tieba'),
+  main: (ctx) => startPage(ctx, tieba),
 });

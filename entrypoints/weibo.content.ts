@@ -1,9 +1,9 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startPage } from '../src/page/page-main';
-import { platformMatches } from '../src/sites/platforms';
+import { weibo } from '../src/sites/weibo';
 
 export default defineContentScript({
-  matches: platformMatches('weibo'),
+  matches: [...weibo.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, 'weibo'),
+  main: (ctx) => startPage(ctx, weibo),
 });

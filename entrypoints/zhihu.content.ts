@@ -1,9 +1,9 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { startPage } from '../src/page/page-main';
-import { platformMatches } from '../src/sites/platforms';
+import { zhihu } from '../src/sites/zhihu';
 
 export default defineContentScript({
-  matches: platformMatches('zhihu'),
+  matches: [...zhihu.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, 'zhihu'),
+  main: (ctx) => startPage(ctx, zhihu),
 });
