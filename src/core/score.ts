@@ -114,6 +114,9 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
   const all = scanText(matcher, text);
   const rules = compiled.rules;
   // Topic weights come per signal from the list; weak cues (私信, 服务费) count 60 % of strong ones.
+  const quotes = quotedSpans(text);
+  const isQuoted = (m: Match) => quotes.some(([s, e]) => s <= m.start && m.end <= e);
+  // A quoted scheme name (那些说能“征信修复”的中介) is being talked about: it weighs half.
   const weightOf = (m: Match, base: number) => {
     const meta: { weight?: number; signal?: string } =
       m.rule === BARE_LURE_RULE ? { signal: 'weak' } : rules[m.rule]!;
@@ -125,7 +128,8 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
           ? weights.topicWeak
           : base
         : base * 0.7);
-    return isFuzzy(m.variant) ? w * weights.fuzzyVariant : w;
+    const quoted = topic && isQuoted(m) ? 0.5 : 1;
+    return (isFuzzy(m.variant) ? w * weights.fuzzyVariant : w) * quoted;
   };
 
   // Strong fake-policy framing (退保新政, 全民清债) is the scheme itself, so it counts as a topic.
@@ -188,8 +192,6 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
     exactTopics.length > 0;
   const topics = nonFuzzySecond ? topicsAll : exactTopics;
 
-  const quotes = quotedSpans(text);
-  const isQuoted = (m: Match) => quotes.some(([s, e]) => s <= m.start && m.end <= e);
   // A cue only solicits when it is the writer's own words: not quoted bait ("加V办理" in a warning),
   // not negated (请勿私信), and heavy enough (noun lures like 微信群 carry weight < 1.5 in the list).
   const solicits = (m: Match, base: number) =>
