@@ -137,7 +137,11 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
     !!m.category &&
     (isTopicCategory(m.category) ||
       (m.category === '虚假政策' && rules[m.rule]!.signal === 'strong'));
-  const topicsAll = all.filter(isTopicMatch);
+  // Context topics (weight < 1.5 in the list: 上岸, 口子) are everyday words: they add to a real
+  // topic but are never the topic of a lead on their own (考研上岸 … 加V is an exam ad).
+  const topicsWithContext = all.filter(isTopicMatch);
+  const isContextTopic = (m: Match) => (rules[m.rule]!.weight ?? Infinity) < 1.5;
+  const topicsAll = topicsWithContext.some((m) => !isContextTopic(m)) ? topicsWithContext : [];
   const lures = [...all.filter((m) => m.category === '引流'), ...bareLures(text)];
   const guarantees = all.filter((m) => m.category === '承诺收费');
   const policies = all.filter((m) => m.category === '虚假政策' && !isTopicMatch(m));

@@ -10,6 +10,8 @@ describe.each([
   ['holdout.jsonl', 200, 80],
   // A second blind set: 0.887 recall / 0.025 false leads before it was consulted (README).
   ['blind.jsonl', 150, 60],
+  // A third: 0.953 recall / 0.042 false leads before it was consulted (README).
+  ['final-blind.jsonl', 150, 60],
 ])('detection quality on %s', (file, minLines, minLeads) => {
   const lines = readCorpus(corpus(file));
   const e = evaluate(lines);
