@@ -117,6 +117,8 @@ function build(): void {
   for (let c = 0; c < 0x10000; c++) fold[c] = c;
   const skip = new Uint8Array(0x10000);
   for (const [lo, hi] of skipRanges) skip.fill(1, lo, hi + 1);
+  // Stroke ideographs used as separators in titles and bait (医丨院丨证丨明, 征丶信).
+  for (const c of '丨丶乀亅') skip[c.charCodeAt(0)] = 1;
   // Surrogates are decided per pair in the scanner; alone they are noise.
   skip.fill(1, 0xd800, 0xe000);
   for (let c = 0x41; c <= 0x5a; c++) fold[c] = c + 0x20;
