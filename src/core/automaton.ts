@@ -36,6 +36,14 @@ export interface Automaton extends AutomatonData {
   /** Per state: the first state on its chain with outputs (itself or dictLink), 0 if none. */
   emitFrom: Int32Array;
   ringMask: number;
+  /**
+   * Open-addressing hash of every non-root transition: (state, symbol) → child. Dense lists keep
+   * the scan off the root most of the time, where a binary search per character was the cost.
+   */
+  hashState: Int32Array;
+  hashSym: Uint16Array;
+  hashTo: Int32Array;
+  hashMask: number;
 }
 
 const SKIP = 1 << 16;
@@ -227,7 +235,49 @@ export function withRuntime(
   for (const l of data.patLen) if (l > maxLen) maxLen = l;
   let ring = 1;
   while (ring < maxLen + 1) ring <<= 1;
-  return { ...data, info, rootNext, emitFrom, ringMask: ring - 1 };
+  const edges = data.edgeTo.length - (data.edgeStart[1]! - data.edgeStart[0]!);
+  let size = 16;
+  while (size < edges * 2) size <<= 1;
+  const hashState = new Int32Array(size).fill(-1);
+  const hashSym = new Uint16Array(size);
+  const hashTo = new Int32Array(size);
+  const hashMask = size - 1;
+  for (let st = 1; st < states; st++) {
+    for (let e = data.edgeStart[st]!; e < data.edgeStart[st + 1]!; e++) {
+      const sym = data.edgeSym[e]!;
+      let h = hashOf(st, sym) & hashMask;
+      while (hashState[h] !== -1) h = (h + 1) & hashMask;
+      hashState[h] = st;
+      hashSym[h] = sym;
+      hashTo[h] = data.edgeTo[e]!;
+    }
+  }
+  return {
+    ...data,
+    info,
+    rootNext,
+    emitFrom,
+    ringMask: ring - 1,
+    hashState,
+    hashSym,
+    hashTo,
+    hashMask,
+  };
+}
+
+const hashOf = (state: number, sym: number) =>
+  Math.imul(state, 0x9e3779b1) ^ Math.imul(sym, 0x85ebca6b);
+
+/** The child of a non-root state on a symbol, 0 if none (one or two probes on average). */
+function next(a: Automaton, state: number, sym: number): number {
+  const { hashState, hashSym, hashMask } = a;
+  let h = hashOf(state, sym) & hashMask;
+  for (;;) {
+    const st = hashState[h]!;
+    if (st === state && hashSym[h] === sym) return a.hashTo[h]!;
+    if (st === -1) return 0;
+    h = (h + 1) & hashMask;
+  }
 }
 
 /** Raw matches as flat triples [pattern, start, end, pattern, start, end, …] in UTF-16 offsets. */
@@ -285,7 +335,7 @@ export function scanAutomaton(
       }
       s = t;
     } else {
-      let t = sym === 0 ? 0 : childOf(a, s, sym);
+      let t = sym === 0 ? 0 : next(a, s, sym);
       if (t === 0) {
         if (sym === lastSym && sym !== 0) {
           i += width - 1; // a repeat inside a phrase (征征信信)
@@ -302,7 +352,7 @@ export function scanAutomaton(
           continue;
         }
         let u = fail[s]!;
-        while (u !== 0 && (t = childOf(a, u, sym)) === 0) u = fail[u]!;
+        while (u !== 0 && (t = next(a, u, sym)) === 0) u = fail[u]!;
         if (u === 0) t = rootNext[sym]!;
         if (t === 0) {
           s = 0;

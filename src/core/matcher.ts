@@ -115,20 +115,34 @@ const maxGap = 3;
 export function scanText(matcher: Matcher, text: string): Match[] {
   const { compiled } = matcher;
   const raw = scanAutomaton(matcher.automaton, text, emptyMatches(), maxGap);
+  if (raw.count === 0) return [];
+  const { rules, patternRule, patternVariant } = compiled;
   const found: Match[] = [];
+  // Raw matches arrive in order of their end; an overlapping match of the same rule extends the
+  // one before it (one match per rule and span).
+  const lastOfRule = new Map<number, Match>();
   let anchors: [number, number, number][] | null = null;
-  for (let j = 0; j < raw.count; j++) {
-    const p = raw.data[j * 3]!;
-    const start = raw.data[j * 3 + 1]!;
-    const end = raw.data[j * 3 + 2]!;
-    const variant = compiled.patternVariant[p]! as Variant;
-    const rule = compiled.patternRule[p]!;
+  let allows = false;
+  const data = raw.data;
+  for (let j = 0, n = raw.count * 3; j < n; j += 3) {
+    const p = data[j]!;
+    const start = data[j + 1]!;
+    const end = data[j + 2]!;
+    const variant = patternVariant[p]! as Variant;
+    const rule = patternRule[p]!;
     if (variant === Variant.anchor) {
       (anchors ??= []).push([rule, start, end]);
       continue;
     }
-    const meta = compiled.rules[rule]!;
-    found.push({
+    const previous = lastOfRule.get(rule);
+    if (previous && start < previous.end) {
+      if (start < previous.start) previous.start = start;
+      if (end > previous.end) previous.end = end;
+      if (variant < previous.variant) previous.variant = variant;
+      continue;
+    }
+    const meta = rules[rule]!;
+    const m: Match = {
       rule,
       ruleId: meta.id,
       kind: meta.kind,
@@ -136,39 +150,39 @@ export function scanText(matcher: Matcher, text: string): Match[] {
       start,
       end,
       variant,
-    });
+    };
+    if (meta.kind === 'allow') allows = true;
+    found.push(m);
+    lastOfRule.set(rule, m);
   }
-  if (anchors) found.push(...runPatterns(matcher, text, anchors));
-  const allowed = found.filter((m) => m.kind === 'allow');
-  const kept = allowed.length
-    ? found.filter(
-        (m) =>
-          m.kind === 'allow' ||
-          m.kind === 'cue' ||
-          !allowed.some((a) => a.start < m.end && m.start < a.end),
-      )
-    : found;
-  return dedupe(kept).map((m) => extendRepeats(text, m));
-}
-
-/** A match ends after any immediate repeats of its last character (全全额额退退保保). */
-function extendRepeats(text: string, m: Match): Match {
-  const last = text.charCodeAt(m.end - 1);
-  let end = m.end;
-  while (end < text.length && text.charCodeAt(end) === last) end++;
-  if (end !== m.end) m.end = end;
-  return m;
+  let out = found;
+  if (anchors) out.push(...runPatterns(matcher, text, anchors));
+  if (allows) {
+    const allowed = out.filter((m) => m.kind === 'allow');
+    out = out.filter(
+      (m) =>
+        m.kind === 'allow' ||
+        m.kind === 'cue' ||
+        !allowed.some((a) => a.start < m.end && m.start < a.end),
+    );
+  }
+  for (const m of out) {
+    // A match ends after immediate repeats of its last character (全全额额退退保保).
+    const last = text.charCodeAt(m.end - 1);
+    while (m.end < text.length && text.charCodeAt(m.end) === last) m.end++;
+  }
+  return out.sort((a, b) => a.start - b.start || a.end - b.end || a.rule - b.rule);
 }
 
 function runPatterns(matcher: Matcher, text: string, anchors: [number, number, number][]): Match[] {
-  const folded = foldText(text).toLowerCase();
   const out: Match[] = [];
   const seen = new Set<string>();
   for (const [index, start, end] of anchors) {
     const regex = matcher.regexes[index]!;
     const from = Math.max(0, end - regex.maxLength);
     const to = Math.min(text.length, start + regex.maxLength);
-    const window = folded.slice(from, to);
+    // Only the window around the anchor is folded: anchors are often everyday words (个月, 评论).
+    const window = foldText(text.slice(from, to)).toLowerCase();
     regex.re.lastIndex = 0;
     for (const m of window.matchAll(regex.re)) {
       const s = from + m.index;
@@ -191,22 +205,6 @@ function runPatterns(matcher: Matcher, text: string, anchors: [number, number, n
     }
   }
   return out;
-}
-
-/** One match per rule and span: overlapping matches of the same rule keep the longest. */
-function dedupe(matches: Match[]): Match[] {
-  matches.sort((a, b) => a.rule - b.rule || a.start - b.start || b.end - a.end);
-  const out: Match[] = [];
-  for (const m of matches) {
-    const last = out[out.length - 1];
-    if (last && last.rule === m.rule && m.start < last.end) {
-      if (m.end > last.end) last.end = m.end;
-      if (m.variant < last.variant) last.variant = m.variant;
-      continue;
-    }
-    out.push(m);
-  }
-  return out.sort((a, b) => a.start - b.start || a.end - b.end || a.rule - b.rule);
 }
 
 // Serialization: typed arrays travel as base64 inside JSON.
