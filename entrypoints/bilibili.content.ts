@@ -1,4 +1,5 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import '../src/page/highlight.css';
 import { startPage } from '../src/page/page-main';
 import { bilibili } from '../src/sites/bilibili';
 

@@ -114,8 +114,9 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
   const all = scanText(matcher, text);
   const rules = compiled.rules;
   // Topic weights come per signal from the list; weak cues (私信, 服务费) count 60 % of strong ones.
-  const quotes = quotedSpans(text);
-  const isQuoted = (m: Match) => quotes.some(([s, e]) => s <= m.start && m.end <= e);
+  let quotes: [number, number][] | null = null;
+  const isQuoted = (m: Match) =>
+    (quotes ??= quotedSpans(text)).some(([s, e]) => s <= m.start && m.end <= e);
   // A quoted scheme name (那些说能“征信修复”的中介) is being talked about: it weighs half.
   const weightOf = (m: Match, base: number) => {
     const meta: { weight?: number; signal?: string } =
@@ -183,6 +184,19 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
       context: [],
       account,
       why: `账号在允许名单中（${account.ruleId}），不标记。`,
+    };
+  }
+
+  // Most page text has no topic at all: answer it before the quote, cue and score work.
+  if (topicsAll.length === 0 && listedContacts.length === 0 && !account) {
+    return {
+      verdict: 'clean',
+      score: 0,
+      categories: [],
+      matches: [],
+      contacts,
+      context: [],
+      why: '无相关内容：未命中主题',
     };
   }
 

@@ -6,6 +6,7 @@
  * styles don't reach `::highlight()` inside them.
  */
 import type { Category } from '../core/list-schema';
+import css from './highlight.css?inline';
 import type { Verdict } from '../core/score';
 
 export const categorySlugs: Record<Category, string> = {
@@ -26,14 +27,6 @@ export const highlightNames = {
   mention: 'leadguard-mention',
   category: (c: Category) => `leadguard-cat-${categorySlugs[c]}`,
 } as const;
-
-const css = `
-::highlight(leadguard-lead) { background-color: rgba(230, 40, 40, 0.28); color: inherit; text-decoration: underline 2px solid rgb(200, 30, 30); }
-::highlight(leadguard-mention) { background-color: rgba(240, 180, 0, 0.22); text-decoration: underline 1px dotted rgb(170, 120, 0); }
-::highlight(leadguard-cat-lure) { text-decoration: underline 2px wavy rgb(120, 40, 200); }
-::highlight(leadguard-cat-guarantee) { text-decoration: underline 2px double rgb(200, 30, 30); }
-::highlight(leadguard-cat-policy) { text-decoration: underline 2px dashed rgb(200, 30, 30); }
-`;
 
 export interface Mark {
   range: Range;
@@ -115,8 +108,9 @@ export class Highlighter {
     return h;
   }
 
+  /** Shadow roots need the styles adopted; documents get them from the manifest. */
   private style(root: Document | ShadowRoot): void {
-    if (this.styled.has(root) || !('adoptedStyleSheets' in root)) return;
+    if (root === this.doc || this.styled.has(root) || !('adoptedStyleSheets' in root)) return;
     this.styled.add(root);
     const win = this.doc.defaultView as (Window & typeof globalThis) | null;
     if (!win?.CSSStyleSheet) return;

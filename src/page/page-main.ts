@@ -41,6 +41,17 @@ export async function startPage(
     return matcher!;
   };
 
+  // The toolbar badge needn't follow every slice: one message per 250 ms at most, the last one wins.
+  let countsTimer: ReturnType<typeof setTimeout> | null = null;
+  let latest = { leads: 0, mentions: 0 };
+  const reportCounts = (counts: { leads: number; mentions: number }) => {
+    latest = counts;
+    countsTimer ??= setTimeout(() => {
+      countsTimer = null;
+      void sendMessage('pageReport', { url: doc.location.href, ...latest }).catch(log);
+    }, 250);
+  };
+
   const stop = () => {
     scan?.controller.abort();
     scan = null;
@@ -56,8 +67,7 @@ export async function startPage(
       signal: controller.signal,
       root: doc,
       onError: log,
-      onCounts: ({ leads, mentions }) =>
-        void sendMessage('pageReport', { url: doc.location.href, leads, mentions }).catch(log),
+      onCounts: reportCounts,
     });
     scan = { controller, scanner };
     scanner.start();

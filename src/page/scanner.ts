@@ -46,8 +46,11 @@ export class PageScanner {
   private readonly now: () => number;
   private readonly sliceMs: number;
   private readonly states = new Map<Element, BlockState>();
-  private readonly queue: TextBlock[] = [];
-  private queueIndex = 0;
+  /** Block sources still to pull from, oldest first (lazy: adapters may be generators). */
+  private readonly sources: Iterator<TextBlock>[] = [];
+  /** Badges wait here and go into the page together: each insertion costs the page a layout. */
+  private pendingBadges: [Element, HTMLElement, boolean][] = [];
+  private lastBadgeFlush = 0;
   private scheduled = false;
   private readonly highlighter: Highlighter;
   readonly card: HoverCard;
@@ -80,7 +83,7 @@ export class PageScanner {
     if (this.signal.aborted) return;
     mark('leadguard-scan-start');
     this.observe(this.doc);
-    this.enqueue(this.safeBlocks(this.doc));
+    this.enqueue(this.doc);
     const opts = { signal: this.signal, passive: true } as const;
     this.doc.addEventListener('pointermove', (e) => this.onPointer(e), opts);
     this.doc.addEventListener('keydown', (e) => this.onKey(e), { signal: this.signal });
@@ -91,9 +94,9 @@ export class PageScanner {
     this.matcher = matcher;
     for (const state of this.states.values()) this.forget(state);
     this.states.clear();
-    this.queue.length = 0;
-    this.queueIndex = 0;
-    this.enqueue(this.safeBlocks(this.doc));
+    this.sources.length = 0;
+    this.pendingBadges = [];
+    this.enqueue(this.doc);
   }
 
   get currentCounts(): Counts {
@@ -102,7 +105,7 @@ export class PageScanner {
 
   /** A promise that settles once everything found so far has been assessed. */
   whenIdle(): Promise<void> {
-    if (!this.scheduled && this.queueIndex >= this.queue.length) return Promise.resolve();
+    if (!this.scheduled && this.sources.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -113,23 +116,44 @@ export class PageScanner {
     this.states.clear();
     this.highlighter.clear();
     this.card.destroy();
-    this.queue.length = 0;
+    this.sources.length = 0;
+    this.pendingBadges = [];
     this.resolveIdle();
   }
 
+  /** The adapter's blocks under `root`, as a list (for small mutation scopes). */
   private safeBlocks(root: ParentNode): TextBlock[] {
     try {
-      return this.adapter.blocks(root);
+      return [...this.adapter.blocks(root)];
     } catch (error) {
       this.options.onError?.(error);
       return [];
     }
   }
 
-  private enqueue(blocks: TextBlock[]): void {
-    if (blocks.length === 0) return;
-    this.queue.push(...blocks);
+  private enqueue(source: ParentNode | TextBlock[]): void {
+    try {
+      const iterable = Array.isArray(source) ? source : this.adapter.blocks(source);
+      this.sources.push(iterable[Symbol.iterator]());
+    } catch (error) {
+      this.options.onError?.(error);
+      return;
+    }
     this.schedule();
+  }
+
+  /** The next block from the sources, or null; an adapter that throws loses only that source. */
+  private nextBlock(): TextBlock | null {
+    while (this.sources.length) {
+      try {
+        const step = this.sources[0]!.next();
+        if (!step.done) return step.value;
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      this.sources.shift();
+    }
+    return null;
   }
 
   private schedule(): void {
@@ -145,27 +169,35 @@ export class PageScanner {
     if (this.pendingRoots.size) this.flushMutations();
     const deadline = began + this.sliceMs;
     let changed = false;
-    while (this.queueIndex < this.queue.length) {
-      const block = this.queue[this.queueIndex++]!;
+    let block: TextBlock | null;
+    while (this.now() < deadline && (block = this.nextBlock())) {
       try {
         changed = this.process(block) || changed;
       } catch (error) {
         this.options.onError?.(error);
       }
-      if (this.now() >= deadline) break;
     }
-    if (this.queueIndex >= this.queue.length) {
-      this.queue.length = 0;
-      this.queueIndex = 0;
-    }
+    const more = this.sources.length > 0 || this.pendingRoots.size > 0;
+    if (!more || began - this.lastBadgeFlush > 250) this.flushBadges(began);
     if (changed) this.options.onCounts?.(this.currentCounts);
     // The page benchmark reads these from the page's performance timeline (test/bench/page-bench.ts).
     measure('leadguard-slice', began, this.now());
-    if (this.queueIndex < this.queue.length || this.pendingRoots.size) this.schedule();
+    if (more) this.schedule();
     else {
       mark('leadguard-scan-idle');
       this.resolveIdle();
     }
+  }
+
+  private flushBadges(now: number): void {
+    this.lastBadgeFlush = now;
+    if (this.pendingBadges.length === 0) return;
+    for (const [anchor, badge, after] of this.pendingBadges) {
+      if (!anchor.isConnected) continue;
+      if (after) anchor.after(badge);
+      else anchor.prepend(badge);
+    }
+    this.pendingBadges = [];
   }
 
   private resolveIdle(): void {
@@ -241,8 +273,7 @@ export class PageScanner {
     if (listed || a.verdict === 'lead') {
       const anchor = block.authorElement ?? block.text[0] ?? block.element;
       state.badge = createBadge(this.doc, listed ? 'account' : 'lead', this.card, info);
-      if (block.authorElement) anchor.after(state.badge);
-      else anchor.prepend(state.badge);
+      this.pendingBadges.push([anchor, state.badge, block.authorElement !== undefined]);
     }
     if (a.verdict === 'lead') this.counts.leads++;
     else if (a.verdict === 'mention') this.counts.mentions++;
@@ -251,7 +282,12 @@ export class PageScanner {
 
   private forget(state: BlockState): void {
     this.highlighter.remove(state.marks);
-    state.badge?.remove();
+    if (state.badge) {
+      state.badge.remove();
+      if (this.pendingBadges.length) {
+        this.pendingBadges = this.pendingBadges.filter(([, badge]) => badge !== state.badge);
+      }
+    }
     if (state.verdict === 'lead') this.counts.leads--;
     else if (state.verdict === 'mention') this.counts.mentions--;
   }
@@ -323,7 +359,7 @@ export class PageScanner {
       }
     }
     if (removed) this.options.onCounts?.(this.currentCounts);
-    this.queue.push(...blocks);
+    if (blocks.length) this.sources.push(blocks[Symbol.iterator]());
   }
 
   private pointerFrame = 0;

@@ -66,8 +66,10 @@ export interface SiteAdapter {
   /** What kind of page a URL shows, or null when the adapter does not know the URL. */
   pageKind(url: URL): PageKind | null;
   /**
-   * Every text block under `root`. `root` may be a document, an element or a shadow root; adapters
-   * descend into the open shadow roots they know about (Bilibili comments).
+   * Every text block under `root`, including `root` itself when it is one. `root` may be a document,
+   * an element or a shadow root; adapters descend into the open shadow roots they know (Bilibili
+   * comments). Keep per-item work cheap (no descendant selectors that scan the whole document):
+   * the first call enumerates every block on the page at once.
    */
   blocks(root: ParentNode): TextBlock[];
   /**
