@@ -286,6 +286,8 @@ export interface RawMatches {
   count: number;
 }
 
+let scratchRing = new Int32Array(64);
+
 export function emptyMatches(): RawMatches {
   return { data: new Int32Array(96), count: 0 };
 }
@@ -302,7 +304,9 @@ export function scanAutomaton(
 ): RawMatches {
   const { info, rootNext, fail, emitFrom, outHead, outNext, dictLink, patLen, patFlags } = a;
   const mask = a.ringMask;
-  const ring = new Int32Array(mask + 1);
+  // Scans are synchronous and never nested: one scratch ring per realm saves an allocation a call.
+  if (scratchRing.length <= mask) scratchRing = new Int32Array(mask + 1);
+  const ring = scratchRing;
   const n = text.length;
   let s = 0;
   let k = 0; // characters consumed by the automaton so far

@@ -107,6 +107,8 @@ export function loadMatcher(compiled: CompiledMatcher): Matcher {
 }
 
 const maxGap = 3;
+/** Raw-match buffer reused by every scanText call (synchronous, never nested). */
+const scratch = emptyMatches();
 
 /**
  * Every phrase, pattern, cue and allow match in `text`, offsets in UTF-16 units of the original.
@@ -114,13 +116,14 @@ const maxGap = 3;
  */
 export function scanText(matcher: Matcher, text: string): Match[] {
   const { compiled } = matcher;
-  const raw = scanAutomaton(matcher.automaton, text, emptyMatches(), maxGap);
+  scratch.count = 0;
+  const raw = scanAutomaton(matcher.automaton, text, scratch, maxGap);
   if (raw.count === 0) return [];
   const { rules, patternRule, patternVariant } = compiled;
   const found: Match[] = [];
   // Raw matches arrive in order of their end; an overlapping match of the same rule extends the
-  // one before it (one match per rule and span).
-  const lastOfRule = new Map<number, Match>();
+  // one before it (one match per rule and span). Only recent matches can overlap: look back
+  // while their ends reach past this start.
   let anchors: [number, number, number][] | null = null;
   let allows = false;
   const data = raw.data;
@@ -134,7 +137,13 @@ export function scanText(matcher: Matcher, text: string): Match[] {
       (anchors ??= []).push([rule, start, end]);
       continue;
     }
-    const previous = lastOfRule.get(rule);
+    let previous: Match | undefined;
+    for (let k = found.length - 1; k >= 0 && found.length - k <= 16; k--) {
+      if (found[k]!.rule === rule) {
+        previous = found[k];
+        break;
+      }
+    }
     if (previous && start < previous.end) {
       if (start < previous.start) previous.start = start;
       if (end > previous.end) previous.end = end;
@@ -153,7 +162,6 @@ export function scanText(matcher: Matcher, text: string): Match[] {
     };
     if (meta.kind === 'allow') allows = true;
     found.push(m);
-    lastOfRule.set(rule, m);
   }
   let out = found;
   if (anchors) out.push(...runPatterns(matcher, text, anchors));
@@ -171,7 +179,23 @@ export function scanText(matcher: Matcher, text: string): Match[] {
     const last = text.charCodeAt(m.end - 1);
     while (m.end < text.length && text.charCodeAt(m.end) === last) m.end++;
   }
-  return out.sort((a, b) => a.start - b.start || a.end - b.end || a.rule - b.rule);
+  return sorted(out)
+    ? out
+    : out.sort((a, b) => a.start - b.start || a.end - b.end || a.rule - b.rule);
+}
+
+function sorted(ms: Match[]): boolean {
+  for (let i = 1; i < ms.length; i++) {
+    const a = ms[i - 1]!;
+    const b = ms[i]!;
+    if (
+      a.start > b.start ||
+      (a.start === b.start && (a.end > b.end || (a.end === b.end && a.rule > b.rule)))
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function runPatterns(matcher: Matcher, text: string, anchors: [number, number, number][]): Match[] {
@@ -184,7 +208,8 @@ function runPatterns(matcher: Matcher, text: string, anchors: [number, number, n
     // Only the window around the anchor is folded: anchors are often everyday words (个月, 评论).
     const window = foldText(text.slice(from, to)).toLowerCase();
     regex.re.lastIndex = 0;
-    for (const m of window.matchAll(regex.re)) {
+    for (let m = regex.re.exec(window); m; m = regex.re.exec(window)) {
+      if (m[0].length === 0) regex.re.lastIndex++;
       const s = from + m.index;
       const e = s + m[0].length;
       // The match must contain the anchor hit that triggered it, or it belongs to another window.

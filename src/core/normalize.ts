@@ -214,27 +214,26 @@ export function isSkippable(code: number): boolean {
 export function foldText(text: string): string {
   const fold = foldTableOf();
   const n = text.length;
-  const out = new Array<string>(n);
+  const out = new Uint16Array(n);
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
       const d = text.charCodeAt(i + 1);
       if (d >= 0xdc00 && d < 0xe000) {
         const folded = foldAstral(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
-        if (folded >= 0) {
-          out[i] = String.fromCharCode(folded);
-          out[i + 1] = '\u200b';
-        } else {
-          out[i] = text[i]!;
-          out[i + 1] = text[i + 1]!;
-        }
+        out[i] = folded >= 0 ? folded : c;
+        out[i + 1] = folded >= 0 ? 0x200b : d;
         i++;
         continue;
       }
     }
-    out[i] = String.fromCharCode(fold[c]!);
+    out[i] = fold[c]!;
   }
-  return out.join('');
+  let result = '';
+  for (let i = 0; i < n; i += 0x2000) {
+    result += String.fromCharCode.apply(null, out.subarray(i, i + 0x2000) as unknown as number[]);
+  }
+  return result;
 }
 
 export const isAsciiLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
