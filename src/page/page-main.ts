@@ -77,6 +77,8 @@ export async function startPage(
   try {
     ({ paused } = await sendMessage('pageHello', { url: doc.location.href, platform }));
     await fetchMatcher();
+    // Loading the matcher and enumerating the page are two tasks, not one long one.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   } catch (error) {
     log(error);
     return;

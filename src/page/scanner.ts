@@ -50,6 +50,7 @@ export class PageScanner {
   private readonly sources: Iterator<TextBlock>[] = [];
   /** Badges wait here and go into the page together: each insertion costs the page a layout. */
   private pendingBadges: [Element, HTMLElement, boolean][] = [];
+  private pendingMarks: Mark[] = [];
   private lastBadgeFlush = 0;
   private scheduled = false;
   private readonly highlighter: Highlighter;
@@ -69,7 +70,8 @@ export class PageScanner {
     this.matcher = options.matcher;
     this.signal = options.signal;
     this.now = options.now ?? (() => performance.now());
-    this.sliceMs = options.sliceMs ?? 8;
+    // Slices stay well under a frame (~16 ms) so the page never waits on a scan.
+    this.sliceMs = options.sliceMs ?? 10;
     this.highlighter = new Highlighter(this.doc);
     this.card = new HoverCard(this.doc);
     const win = this.doc.defaultView!;
@@ -96,6 +98,7 @@ export class PageScanner {
     this.states.clear();
     this.sources.length = 0;
     this.pendingBadges = [];
+    this.pendingMarks = [];
     this.enqueue(this.doc);
   }
 
@@ -118,6 +121,7 @@ export class PageScanner {
     this.card.destroy();
     this.sources.length = 0;
     this.pendingBadges = [];
+    this.pendingMarks = [];
     this.resolveIdle();
   }
 
@@ -178,7 +182,8 @@ export class PageScanner {
       }
     }
     const more = this.sources.length > 0 || this.pendingRoots.size > 0;
-    if (!more || began - this.lastBadgeFlush > 250) this.flushBadges(began);
+    const firstFound = !this.highlighted && this.pendingMarks.length > 0;
+    if (!more || firstFound || began - this.lastBadgeFlush > 250) this.flushBadges(began);
     if (changed) this.options.onCounts?.(this.currentCounts);
     // The page benchmark reads these from the page's performance timeline (test/bench/page-bench.ts).
     measure('leadguard-slice', began, this.now());
@@ -189,8 +194,17 @@ export class PageScanner {
     }
   }
 
+  /** Puts pending highlights and badges on the page at once (one paint, one layout). */
   private flushBadges(now: number): void {
     this.lastBadgeFlush = now;
+    if (this.pendingMarks.length) {
+      this.highlighter.add(this.pendingMarks);
+      this.pendingMarks = [];
+      if (!this.highlighted) {
+        this.highlighted = true;
+        mark('leadguard-first-highlight');
+      }
+    }
     if (this.pendingBadges.length === 0) return;
     for (const [anchor, badge, after] of this.pendingBadges) {
       if (!anchor.isConnected) continue;
@@ -264,11 +278,8 @@ export class PageScanner {
         const range = rangeFor(text, m.start, m.end, this.doc);
         if (range) state.marks.push({ range, verdict: a.verdict, category: m.category });
       }
-      if (state.marks.length && !this.highlighted) {
-        this.highlighted = true;
-        mark('leadguard-first-highlight');
-      }
-      this.highlighter.add(state.marks);
+      // Highlights go to the page with the badges, in batches: every batch costs the page a paint.
+      this.pendingMarks.push(...state.marks);
     }
     if (listed || a.verdict === 'lead') {
       const anchor = block.authorElement ?? block.text[0] ?? block.element;
@@ -282,6 +293,10 @@ export class PageScanner {
 
   private forget(state: BlockState): void {
     this.highlighter.remove(state.marks);
+    if (this.pendingMarks.length && state.marks.length) {
+      const gone = new Set(state.marks);
+      this.pendingMarks = this.pendingMarks.filter((m) => !gone.has(m));
+    }
     if (state.badge) {
       state.badge.remove();
       if (this.pendingBadges.length) {
