@@ -68,10 +68,10 @@ export interface SiteAdapter {
   /**
    * Every text block under `root`, including `root` itself when it is one. `root` may be a document,
    * an element or a shadow root; adapters descend into the open shadow roots they know (Bilibili
-   * comments). Keep per-item work cheap (no descendant selectors that scan the whole document):
-   * the first call enumerates every block on the page at once.
+   * comments). A generator is best: the scanner pulls blocks inside its time slices, so a page of
+   * 5,000 comments is never enumerated in one long task (bench:page).
    */
-  blocks(root: ParentNode): TextBlock[];
+  blocks(root: ParentNode): Iterable<TextBlock>;
   /**
    * Selectors for text inside a block that is not the author's words and must not be scanned:
    * @mentions, `[表情]` codes are handled by the engine; these are site UI strings inside text.

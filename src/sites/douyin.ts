@@ -102,25 +102,30 @@ export const douyin: SiteAdapter = {
   examples,
   ignore,
   pageKind,
-  blocks(root) {
-    const found = new Map<string, TextBlock>();
-    const add = (block: TextBlock | null) => {
-      if (block && !found.has(block.key)) found.set(block.key, block);
+  *blocks(root) {
+    const seen = new Set<string>();
+    const fresh = (block: TextBlock | null): block is TextBlock => {
+      if (!block || seen.has(block.key)) return false;
+      seen.add(block.key);
+      return true;
     };
     const page = pageUrl(root);
     for (const desc of select(root, selectors.desc)) {
-      add(tryRead(() => descBlock(desc, page)));
+      const block = tryRead(() => descBlock(desc, page));
+      if (fresh(block)) yield block;
     }
     for (const header of select(root, selectors.profile)) {
-      add(tryRead(() => bioBlock(header, page)));
+      const block = tryRead(() => bioBlock(header, page));
+      if (fresh(block)) yield block;
     }
     for (const card of select(root, selectors.card)) {
-      add(tryRead(() => cardBlock(card, page)));
+      const block = tryRead(() => cardBlock(card, page));
+      if (fresh(block)) yield block;
     }
     for (const item of select(root, selectors.comment)) {
-      add(tryRead(() => commentBlock(item)));
+      const block = tryRead(() => commentBlock(item));
+      if (fresh(block)) yield block;
     }
-    return [...found.values()];
   },
 };
 

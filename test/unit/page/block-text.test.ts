@@ -44,13 +44,13 @@ describe('the generic adapter', () => {
     const root = html(
       '<article><h2>标题党来了</h2><p>第一段文字 <b>加粗</b> 结尾</p><div><p>嵌套段落文字</p></div><nav><p>导航链接文字</p></nav><p>短</p></article>',
     );
-    const blocks = generic.blocks(root);
+    const blocks = [...generic.blocks(root)];
     expect(blocks.map((b) => b.element.textContent)).toEqual([
       '标题党来了',
       '第一段文字 加粗 结尾',
       '嵌套段落文字',
     ]);
-    expect(generic.blocks(root).map((b) => b.key)).toEqual(blocks.map((b) => b.key));
-    expect(generic.blocks(blocks[1]!.element).map((b) => b.key)).toEqual([blocks[1]!.key]);
+    expect([...generic.blocks(root)].map((b) => b.key)).toEqual(blocks.map((b) => b.key));
+    expect([...generic.blocks(blocks[1]!.element)].map((b) => b.key)).toEqual([blocks[1]!.key]);
   });
 });

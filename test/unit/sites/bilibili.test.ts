@@ -25,7 +25,7 @@ const foreignUrls = [
 const examplesWithFixture = bilibili.examples.filter((e) => e.fixture);
 
 function scan(fixture: string, url: string): TextBlock[] {
-  return bilibili.blocks(loadFixture(fixture, url));
+  return [...bilibili.blocks(loadFixture(fixture, url))];
 }
 
 function keyed(blocks: TextBlock[]): Map<string, TextBlock> {
@@ -98,7 +98,7 @@ describe('bilibili.pageKind', () => {
 describe('bilibili.blocks on every example fixture', () => {
   it.each(examplesWithFixture)('$url', ({ url, fixture }) => {
     const doc = loadFixture(fixture!, url);
-    const blocks = bilibili.blocks(doc);
+    const blocks = [...bilibili.blocks(doc)];
     expect(blocks.length).toBeGreaterThan(0);
     expect(new Set(blocks.map((b) => b.key)).size).toBe(blocks.length);
     for (const block of blocks) {
@@ -156,7 +156,7 @@ describe('bilibili video page', () => {
 
   it('walks the open shadow roots to comments and replies, with mids from profile links', () => {
     const doc = loadFixture(videoFixture, videoUrl);
-    const comments = bilibili.blocks(doc).filter((b) => b.key.startsWith('comment:'));
+    const comments = [...bilibili.blocks(doc)].filter((b) => b.key.startsWith('comment:'));
     expect(comments.map((b) => `${b.kind} ${b.key} ${b.author?.id}`)).toEqual([
       'comment comment:210000000001 3493100000000002',
       `reply comment:210000000011 ${demoAgent}`,
@@ -205,17 +205,19 @@ describe('bilibili video page', () => {
     for (const host of deepAll(doc, 'bili-comment-thread-renderer, bili-comment-reply-renderer')) {
       delete (host as unknown as { __data?: unknown }).__data;
     }
-    const comments = bilibili.blocks(doc).filter((b) => b.key.startsWith('comment:'));
+    const comments = [...bilibili.blocks(doc)].filter((b) => b.key.startsWith('comment:'));
     expect(comments).toHaveLength(6);
     expect(comments.map((b) => b.author?.id)).toContain(demoAgent);
     expect(comments.every((b) => /^comment:h\w+$/.test(b.key))).toBe(true);
     expect(new Set(comments.map((b) => b.key)).size).toBe(6);
-    expect(bilibili.blocks(doc).map((b) => b.key)).toEqual(bilibili.blocks(doc).map((b) => b.key));
+    expect([...bilibili.blocks(doc)].map((b) => b.key)).toEqual(
+      [...bilibili.blocks(doc)].map((b) => b.key),
+    );
   });
 
   it('lists ignore selectors that match @mentions; emotes stay in the text as img[alt]', () => {
     const doc = loadFixture(videoFixture, videoUrl);
-    const blocks = bilibili.blocks(doc);
+    const blocks = [...bilibili.blocks(doc)];
     const mentions = deepAll(doc, 'a[data-type="mention"]');
     expect(mentions.map((m) => m.textContent)).toEqual(['@上岸规划师-阿杰']);
     for (const mention of mentions) {
@@ -228,9 +230,9 @@ describe('bilibili video page', () => {
 
   it('finds the threads and replies the page appends when it loads more', () => {
     const doc = loadFixture(videoFixture, videoUrl);
-    expect(bilibili.blocks(doc)).toHaveLength(12);
+    expect([...bilibili.blocks(doc)]).toHaveLength(12);
     window.dispatchEvent(new Event('fixture:more'));
-    const after = keyed(bilibili.blocks(doc));
+    const after = keyed([...bilibili.blocks(doc)]);
     expect(after.size).toBe(15);
     expect(after.get('comment:210000000005')?.author?.id).toBe('3493000000000003');
     const reply = after.get('comment:210000000051')!;
@@ -238,31 +240,31 @@ describe('bilibili video page', () => {
     expect(reply.author?.handle).toBe('zx顾问木子');
     expect(textOf(reply)).toBe('zx修复 加V：muzi_zx666 当天出方案');
     window.dispatchEvent(new Event('fixture:more'));
-    expect(bilibili.blocks(doc)).toHaveLength(15);
+    expect([...bilibili.blocks(doc)]).toHaveLength(15);
   });
 
   it('reads from a shadow root, a comment host or a node deep inside one', () => {
     const doc = loadFixture(videoFixture, videoUrl);
     const root = doc.querySelector('bili-comments')!.shadowRoot!;
-    expect(bilibili.blocks(root)).toHaveLength(6);
+    expect([...bilibili.blocks(root)]).toHaveLength(6);
     const thread = threads(doc)[0]!;
-    expect(bilibili.blocks(thread).map((b) => b.key)).toEqual([
+    expect([...bilibili.blocks(thread)].map((b) => b.key)).toEqual([
       'comment:210000000001',
       'comment:210000000011',
       'comment:210000000012',
     ]);
     const lead = deepAll(thread, 'bili-comment-reply-renderer')[0]!;
     const span = deepAll(lead, '#contents span')[0]!;
-    expect(bilibili.blocks(span).map((b) => b.key)).toEqual(['comment:210000000011']);
+    expect([...bilibili.blocks(span)].map((b) => b.key)).toEqual(['comment:210000000011']);
   });
 
   it('keeps keys and text when a comment like count re-renders', () => {
     const doc = loadFixture(videoFixture, videoUrl);
-    const before = bilibili.blocks(doc);
+    const before = [...bilibili.blocks(doc)];
     const like = deepAll(threads(doc)[2]!, '#like button')[0] as HTMLElement;
     like.click();
     expect(like.textContent).toBe('1205');
-    const after = bilibili.blocks(doc);
+    const after = [...bilibili.blocks(doc)];
     expect(after.map((b) => b.key)).toEqual(before.map((b) => b.key));
     expect(after.map(textOf)).toEqual(before.map(textOf));
   });
@@ -272,7 +274,7 @@ describe('bilibili video page', () => {
     doc.querySelector<HTMLElement>('a[data-spa]')!.click();
     expect(location.pathname).toBe('/video/BV1yy411c7mE');
     expect(bilibili.pageKind(new URL(location.href))).toBe('video');
-    const byKey = keyed(bilibili.blocks(doc));
+    const byKey = keyed([...bilibili.blocks(doc)]);
     expect(byKey.has('title:BV1xx411c7mD')).toBe(false);
     expect(byKey.get('title:BV1yy411c7mE')?.author?.id).toBe('3493100000000010');
     expect(textOf(byKey.get('post:BV1yy411c7mE')!)).toContain('炒糖色');
@@ -342,7 +344,7 @@ describe('bilibili cards, space and dynamics', () => {
         <div class="opus-module-content"><p>停息挂账 私信</p></div></div>`,
       'https://www.bilibili.com/opus/912345678901234999',
     );
-    const blocks = bilibili.blocks(document);
+    const blocks = [...bilibili.blocks(document)];
     expect(blocks.map((b) => `${b.key} ${b.author?.id} ${b.author?.handle}`)).toEqual([
       'post:912345678901234999 3493000000000009 债务顾问',
     ]);
@@ -353,20 +355,20 @@ describe('bilibili cards, space and dynamics', () => {
 describe('bilibili.blocks degrades', () => {
   it('returns [] on an empty or unknown page', () => {
     document.body.replaceChildren();
-    expect(bilibili.blocks(document)).toEqual([]);
+    expect([...bilibili.blocks(document)]).toEqual([]);
     setPage('<div class="x"><p>停息挂账 加V</p><a href="//space.bilibili.com/1">someone</a></div>');
-    expect(bilibili.blocks(document)).toEqual([]);
-    expect(bilibili.blocks(document.createDocumentFragment())).toEqual([]);
+    expect([...bilibili.blocks(document)]).toEqual([]);
+    expect([...bilibili.blocks(document.createDocumentFragment())]).toEqual([]);
   });
 
   it('skips comment hosts whose shadow roots are empty or not there', () => {
     // Once a fixture has defined the element in this window it upgrades with an empty open root.
     setPage('<bili-comment-thread-renderer></bili-comment-thread-renderer>');
-    expect(bilibili.blocks(document)).toEqual([]);
+    expect([...bilibili.blocks(document)]).toEqual([]);
     const closed = document.createElement('div');
     closed.attachShadow({ mode: 'closed' });
     document.body.append(closed);
-    expect(bilibili.blocks(document)).toEqual([]);
+    expect([...bilibili.blocks(document)]).toEqual([]);
   });
 
   it('reads pre-2024 light-DOM comments by data-user-id', () => {
@@ -386,7 +388,7 @@ describe('bilibili.blocks degrades', () => {
           </div>
         </div>
       </div>`);
-    const blocks = bilibili.blocks(document);
+    const blocks = [...bilibili.blocks(document)];
     expect(blocks.map((b) => `${b.kind} ${b.author?.id} ${textOf(b)}`)).toEqual([
       'comment 3493000000000002 征*信*修*复 找我',
       'reply 3493100000000003 已举报',

@@ -25,7 +25,7 @@ const foreignUrls = [
 const examplesWithFixture = douyin.examples.filter((e) => e.fixture);
 
 function scan(fixture: string, url: string): TextBlock[] {
-  return douyin.blocks(loadFixture(fixture, url));
+  return [...douyin.blocks(loadFixture(fixture, url))];
 }
 
 function keyed(blocks: TextBlock[]): Map<string, TextBlock> {
@@ -67,7 +67,7 @@ describe('douyin.pageKind', () => {
 describe('douyin.blocks on every example fixture', () => {
   it.each(examplesWithFixture)('$url', ({ url, fixture }) => {
     const doc = loadFixture(fixture!, url);
-    const blocks = douyin.blocks(doc);
+    const blocks = [...douyin.blocks(doc)];
     expect(blocks.length).toBeGreaterThan(0);
     expect(new Set(blocks.map((b) => b.key)).size).toBe(blocks.length);
     for (const block of blocks) {
@@ -88,7 +88,7 @@ describe('douyin.blocks on every example fixture', () => {
     // Every element the fixture marks as lead or hard negative is the element of one block.
     // The scanner re-reads a changed block from its own element.
     for (const block of blocks) {
-      expect(douyin.blocks(block.element).map((b) => b.key)).toContain(block.key);
+      expect([...douyin.blocks(block.element)].map((b) => b.key)).toContain(block.key);
     }
     const elements = new Set(blocks.map((b) => b.element));
     for (const marked of doc.querySelectorAll('[data-fixture]')) {
@@ -152,7 +152,7 @@ describe('douyin video detail', () => {
 
   it('lists mention selectors that match every @mention inside scanned text', () => {
     const doc = loadFixture(videoFixture, videoUrl);
-    const blocks = douyin.blocks(doc);
+    const blocks = [...douyin.blocks(doc)];
     const mentions = [...doc.querySelectorAll('a.mention')];
     expect(mentions).toHaveLength(1);
     for (const mention of mentions) {
@@ -177,15 +177,15 @@ describe('douyin video detail', () => {
     expect(reply.reportEntry?.closest('[data-e2e="comment-item"]')).toBe(reply.element);
     // A comment that says 举报 in its text is not a report control.
     window.dispatchEvent(new Event('fixture:more'));
-    const talker = keyed(douyin.blocks(document)).get('comment:7301000000000000022')!;
+    const talker = keyed([...douyin.blocks(document)]).get('comment:7301000000000000022')!;
     expect(talker.reportEntry?.classList.contains('ofz0c6Px')).toBe(true);
   });
 
   it('finds the comments the page appends when it loads more', () => {
     const doc = loadFixture(videoFixture, videoUrl);
-    expect(douyin.blocks(doc)).toHaveLength(9);
+    expect([...douyin.blocks(doc)]).toHaveLength(9);
     window.dispatchEvent(new Event('fixture:more'));
-    const after = douyin.blocks(doc);
+    const after = [...douyin.blocks(doc)];
     expect(after).toHaveLength(12);
     const added = keyed(after).get('comment:7301000000000000021')!;
     expect(added.kind).toBe('comment');
@@ -193,20 +193,20 @@ describe('douyin video detail', () => {
     expect(textOf(added)).toContain('zx修复 加V');
     // Scanning only the list the page appended to gives the comments alone.
     const list = doc.querySelector('[data-e2e="comment-list"]')!;
-    expect(douyin.blocks(list).every((b) => b.key.startsWith('comment:'))).toBe(true);
+    expect([...douyin.blocks(list)].every((b) => b.key.startsWith('comment:'))).toBe(true);
     // Loading more is deterministic: once.
     window.dispatchEvent(new Event('fixture:more'));
-    expect(douyin.blocks(doc)).toHaveLength(12);
+    expect([...douyin.blocks(doc)]).toHaveLength(12);
   });
 
   it('keeps keys and text when the page re-renders a like count', () => {
     const doc = loadFixture(videoFixture, videoUrl);
-    const before = douyin.blocks(doc);
+    const before = [...douyin.blocks(doc)];
     const item = doc.querySelector('[data-cid="7301000000000000016"]')!;
     const like = item.querySelector<HTMLElement>('.xZhLomAs')!;
     like.click();
     expect(like.textContent).toBe('968');
-    const after = douyin.blocks(doc);
+    const after = [...douyin.blocks(doc)];
     expect(after.map((b) => b.key)).toEqual(before.map((b) => b.key));
     expect(after.map(textOf)).toEqual(before.map(textOf));
   });
@@ -216,7 +216,7 @@ describe('douyin video detail', () => {
     doc.querySelector<HTMLElement>('a[data-spa]')!.click();
     expect(location.pathname).toBe('/video/7300000000000000002');
     expect(douyin.pageKind(new URL(location.href))).toBe('video');
-    const blocks = douyin.blocks(doc);
+    const blocks = [...douyin.blocks(doc)];
     expect(blocks.map((b) => b.key)).toEqual([
       'post:7300000000000000002',
       'comment:7301000000000000031',
@@ -261,7 +261,7 @@ describe('douyin profile', () => {
     expect(douyin.pageKind(new URL(location.href))).toBe('profile');
     doc.querySelector<HTMLElement>('a[data-spa]')!.click();
     expect(douyin.pageKind(new URL(location.href))).toBe('video');
-    const blocks = keyed(douyin.blocks(doc));
+    const blocks = keyed([...douyin.blocks(doc)]);
     expect(blocks.get('post:7300000000000000201')?.text[0]?.textContent).toContain('停息挂账');
     expect(blocks.get('comment:7301000000000000212')?.author?.handle).toBe('反诈民警老陈');
   });
@@ -298,10 +298,10 @@ describe('douyin cards', () => {
 describe('douyin.blocks degrades', () => {
   it('returns [] on an empty or unknown page', () => {
     document.body.replaceChildren();
-    expect(douyin.blocks(document)).toEqual([]);
+    expect([...douyin.blocks(document)]).toEqual([]);
     setPage('<div class="x"><p>停息挂账 私信</p><a href="/user/abc">someone</a></div>');
-    expect(douyin.blocks(document)).toEqual([]);
-    expect(douyin.blocks(document.createDocumentFragment())).toEqual([]);
+    expect([...douyin.blocks(document)]).toEqual([]);
+    expect([...douyin.blocks(document.createDocumentFragment())]).toEqual([]);
   });
 
   it('skips items without text and keys id-less comments by author and text', () => {
@@ -314,17 +314,17 @@ describe('douyin.blocks degrades', () => {
       </div>`,
       videoUrl,
     );
-    const first = douyin.blocks(document);
+    const first = [...douyin.blocks(document)];
     expect(first).toHaveLength(2);
     expect(first[0]!.key).toMatch(/^comment:h\w+$/);
     expect(first[0]!.author?.id).toBe('MS4wLjABAAAAy');
     expect(first[1]!.author).toBeUndefined();
-    expect(douyin.blocks(document).map((b) => b.key)).toEqual(first.map((b) => b.key));
+    expect([...douyin.blocks(document)].map((b) => b.key)).toEqual(first.map((b) => b.key));
   });
 
   it('reads a single comment element passed as the root', () => {
     const doc = loadFixture(videoFixture, videoUrl);
     const item = doc.querySelector('[data-cid="7301000000000000015"]')!;
-    expect(douyin.blocks(item).map((b) => b.key)).toEqual(['comment:7301000000000000015']);
+    expect([...douyin.blocks(item)].map((b) => b.key)).toEqual(['comment:7301000000000000015']);
   });
 });

@@ -21,7 +21,7 @@ const foreignUrls = [
 ];
 
 function scan(fixture: string, url: string): TextBlock[] {
-  return kuaishou.blocks(loadFixture(fixture, url));
+  return [...kuaishou.blocks(loadFixture(fixture, url))];
 }
 
 function keyed(blocks: TextBlock[]): Map<string, TextBlock> {
@@ -59,7 +59,7 @@ describe('kuaishou.pageKind', () => {
 describe('kuaishou.blocks on every example fixture', () => {
   it.each(kuaishou.examples.filter((e) => e.fixture))('$url', ({ url, fixture }) => {
     const doc = loadFixture(fixture!, url);
-    const blocks = kuaishou.blocks(doc);
+    const blocks = [...kuaishou.blocks(doc)];
     expect(blocks.length).toBeGreaterThan(0);
     expect(new Set(blocks.map((b) => b.key)).size).toBe(blocks.length);
     for (const block of blocks) {
@@ -75,7 +75,7 @@ describe('kuaishou.blocks on every example fixture', () => {
     }
     // The scanner re-reads a changed block from its own element.
     for (const block of blocks) {
-      expect(kuaishou.blocks(block.element).map((b) => b.key)).toContain(block.key);
+      expect([...kuaishou.blocks(block.element)].map((b) => b.key)).toContain(block.key);
     }
     const elements = new Set(blocks.map((b) => b.element));
     for (const marked of doc.querySelectorAll('[data-fixture]')) {
@@ -119,7 +119,7 @@ describe('kuaishou video detail', () => {
 
   it('ignores @mentions and reads the commenter, not the mentioned user', () => {
     const doc = loadFixture(videoFixture, videoUrl);
-    const comment = keyed(kuaishou.blocks(doc)).get('comment:812300000000000106')!;
+    const comment = keyed([...kuaishou.blocks(doc)]).get('comment:812300000000000106')!;
     expect(comment.author?.id).toBe('3xxiaoyu6kaoyan');
     const mentions = [...doc.querySelectorAll('a.mention')];
     expect(mentions).toHaveLength(1);
@@ -140,25 +140,25 @@ describe('kuaishou video detail', () => {
 
   it('finds the comments the page appends when it loads more', () => {
     const doc = loadFixture(videoFixture, videoUrl);
-    expect(kuaishou.blocks(doc)).toHaveLength(7);
+    expect([...kuaishou.blocks(doc)]).toHaveLength(7);
     window.dispatchEvent(new Event('fixture:more'));
-    const after = keyed(kuaishou.blocks(doc));
+    const after = keyed([...kuaishou.blocks(doc)]);
     expect(after.size).toBe(10);
     expect(textOf(after.get('comment:812300000000000111')!)).toContain('tingxi挂账');
     expect(after.get('comment:812300000000000111')!.author?.id).toBe('3xlead4shangan5');
     window.dispatchEvent(new Event('fixture:more'));
-    expect(kuaishou.blocks(doc)).toHaveLength(10);
+    expect([...kuaishou.blocks(doc)]).toHaveLength(10);
   });
 
   it('keeps keys and text when the page re-renders a like count', () => {
     const doc = loadFixture(videoFixture, videoUrl);
-    const before = kuaishou.blocks(doc);
+    const before = [...kuaishou.blocks(doc)];
     const like = doc.querySelector<HTMLElement>(
       '[data-comment-id="812300000000000105"] .comment-like',
     )!;
     like.click();
     expect(like.querySelector('.count')!.textContent).toBe('893');
-    const after = kuaishou.blocks(doc);
+    const after = [...kuaishou.blocks(doc)];
     expect(after.map((b) => b.key)).toEqual(before.map((b) => b.key));
     expect(after.map(textOf)).toEqual(before.map(textOf));
   });
@@ -167,7 +167,7 @@ describe('kuaishou video detail', () => {
     const doc = loadFixture(videoFixture, videoUrl);
     doc.querySelector<HTMLElement>('a[data-spa]')!.click();
     expect(location.pathname).toBe('/short-video/3xvideodemo0002');
-    const blocks = kuaishou.blocks(doc);
+    const blocks = [...kuaishou.blocks(doc)];
     expect(blocks.map((b) => b.key)).toEqual([
       'post:3xvideodemo0002',
       'comment:812300000000000201',
@@ -232,12 +232,12 @@ describe('kuaishou profile, search and feed', () => {
 describe('kuaishou.blocks degrades', () => {
   it('returns [] on an empty or unknown page', () => {
     document.body.replaceChildren();
-    expect(kuaishou.blocks(document)).toEqual([]);
+    expect([...kuaishou.blocks(document)]).toEqual([]);
     setPage(
       '<main><p>停息挂账 私信</p><a href="/profile/3xabc">某人</a></main>',
       'https://www.kuaishou.com/',
     );
-    expect(kuaishou.blocks(document)).toEqual([]);
+    expect([...kuaishou.blocks(document)]).toEqual([]);
   });
 
   it('skips comments without text and keys id-less comments by author and text', () => {
@@ -248,10 +248,10 @@ describe('kuaishou.blocks degrades', () => {
       </div>`,
       videoUrl,
     );
-    const blocks = kuaishou.blocks(document);
+    const blocks = [...kuaishou.blocks(document)];
     expect(blocks).toHaveLength(1);
     expect(blocks[0]!.key).toMatch(/^comment:h\w+$/);
     expect(blocks[0]!.author?.id).toBe('3xbbb');
-    expect(kuaishou.blocks(document)[0]!.key).toBe(blocks[0]!.key);
+    expect([...kuaishou.blocks(document)][0]!.key).toBe(blocks[0]!.key);
   });
 });

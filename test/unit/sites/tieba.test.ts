@@ -24,7 +24,7 @@ const foreignUrls = [
 const examplesWithFixture = tieba.examples.filter((e) => e.fixture);
 
 function scan(fixture: string, url: string): TextBlock[] {
-  return tieba.blocks(loadFixture(fixture, url));
+  return [...tieba.blocks(loadFixture(fixture, url))];
 }
 
 function keyed(blocks: TextBlock[]): Map<string, TextBlock> {
@@ -67,7 +67,7 @@ describe('tieba.blocks on every example fixture', () => {
   it.each(examplesWithFixture)('$url', ({ url, fixture }) => {
     const doc = loadFixture(fixture!, url);
     window.dispatchEvent(new Event('fixture:more'));
-    const blocks = tieba.blocks(doc);
+    const blocks = [...tieba.blocks(doc)];
     expect(blocks.length).toBeGreaterThan(0);
     expect(new Set(blocks.map((b) => b.key)).size).toBe(blocks.length);
     for (const block of blocks) {
@@ -125,7 +125,7 @@ describe('tieba thread', () => {
 
   it('parses the single-quoted data-field of 楼中楼 and ignores its @mentions', () => {
     const doc = loadFixture(threadFixture, threadUrl);
-    const reply = keyed(tieba.blocks(doc)).get('comment:149100000011')!;
+    const reply = keyed([...tieba.blocks(doc)]).get('comment:149100000011')!;
     expect(reply.author?.handle).toBe('反诈民警老陈');
     expect(reply.authorElement?.textContent).toBe('反诈民警老陈');
     expect(reply.text[0]!.matches('.lzl_content_main')).toBe(true);
@@ -145,35 +145,35 @@ describe('tieba thread', () => {
     const doc = loadFixture(threadFixture, threadUrl);
     const wrapper = doc.querySelector('[data-pid="149000000003"] .core_reply_wrapper')!;
     expect(wrapper.querySelector('.loading_reply')).not.toBeNull();
-    expect(tieba.blocks(wrapper)).toEqual([]);
+    expect([...tieba.blocks(wrapper)]).toEqual([]);
     window.dispatchEvent(new Event('fixture:more'));
     expect(wrapper.querySelector('.loading_reply')).toBeNull();
-    const added = tieba.blocks(wrapper);
+    const added = [...tieba.blocks(wrapper)];
     expect(added.map((b) => `${b.key} ${b.author?.id}`)).toEqual([
       'comment:149100000021 tb.1.9c8d7e6f.TiNgXiAjIe05',
       'comment:149100000022 tb.1.5e6f7a8b.KaoYanXiaoBei',
     ]);
     expect(textOf(added[0]!)).toBe('停📛息📛挂📛账 一对一帮你跟银行谈，私我发方案');
-    expect(tieba.blocks(doc)).toHaveLength(9);
+    expect([...tieba.blocks(doc)]).toHaveLength(9);
     window.dispatchEvent(new Event('fixture:more'));
-    expect(tieba.blocks(doc)).toHaveLength(9);
+    expect([...tieba.blocks(doc)]).toHaveLength(9);
   });
 
   it('reads a single 楼中楼 item, or the floor around a node, passed as the root', () => {
     const doc = loadFixture(threadFixture, threadUrl);
     const item = doc.querySelector('li.lzl_single_post')!;
-    expect(tieba.blocks(item).map((b) => b.key)).toEqual(['comment:149100000011']);
+    expect([...tieba.blocks(item)].map((b) => b.key)).toEqual(['comment:149100000011']);
     const text = doc.querySelector('#post_content_149000000004')!;
-    expect(tieba.blocks(text).map((b) => b.key)).toEqual(['post:149000000004']);
+    expect([...tieba.blocks(text)].map((b) => b.key)).toEqual(['post:149000000004']);
   });
 
   it('keeps keys and text when an agree count re-renders', () => {
     const doc = loadFixture(threadFixture, threadUrl);
-    const before = tieba.blocks(doc);
+    const before = [...tieba.blocks(doc)];
     const agree = doc.querySelector<HTMLElement>('.post-agree-wrapper')!;
     agree.click();
     expect(agree.querySelector('.agree_num')!.textContent).toBe('4');
-    const after = tieba.blocks(doc);
+    const after = [...tieba.blocks(doc)];
     expect(after.map((b) => b.key)).toEqual(before.map((b) => b.key));
     expect(after.map(textOf)).toEqual(before.map(textOf));
   });
@@ -183,7 +183,7 @@ describe('tieba thread', () => {
     doc.querySelector<HTMLElement>('a[data-spa]')!.click();
     expect(location.search).toBe('?pn=2');
     expect(tieba.pageKind(new URL(location.href))).toBe('thread');
-    const blocks = tieba.blocks(doc);
+    const blocks = [...tieba.blocks(doc)];
     expect(blocks.map((b) => `${b.key} ${b.author?.id}`)).toEqual([
       // Floor 1 is on page 1: the title has no 楼主 to name.
       'title:8912345678 undefined',
@@ -236,12 +236,12 @@ describe('tieba forum, search and profile', () => {
 describe('tieba.blocks degrades', () => {
   it('returns [] on an empty or unknown page', () => {
     document.body.replaceChildren();
-    expect(tieba.blocks(document)).toEqual([]);
+    expect([...tieba.blocks(document)]).toEqual([]);
     setPage(
       '<div class="x"><p>停息挂账 加薇信</p><a href="/home/main?id=tb.1.x">someone</a></div>',
     );
-    expect(tieba.blocks(document)).toEqual([]);
-    expect(tieba.blocks(document.createDocumentFragment())).toEqual([]);
+    expect([...tieba.blocks(document)]).toEqual([]);
+    expect([...tieba.blocks(document.createDocumentFragment())]).toEqual([]);
   });
 
   it('survives broken data-field JSON and strips the portrait cache suffix', () => {
@@ -255,7 +255,7 @@ describe('tieba.blocks degrades', () => {
           <div class="d_post_content">没有 pid</div>
         </div>
       </div>`);
-    const blocks = tieba.blocks(document).filter((b) => !b.key.startsWith('title:'));
+    const blocks = [...tieba.blocks(document)].filter((b) => !b.key.startsWith('title:'));
     expect(blocks.map((b) => `${b.key} ${b.author?.id}`)).toEqual(['post:1 tb.1.abc.def']);
   });
 });

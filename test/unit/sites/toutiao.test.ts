@@ -21,7 +21,7 @@ const foreignUrls = [
 ];
 
 function scan(fixture: string, url: string): TextBlock[] {
-  return toutiao.blocks(loadFixture(fixture, url));
+  return [...toutiao.blocks(loadFixture(fixture, url))];
 }
 
 function keyed(blocks: TextBlock[]): Map<string, TextBlock> {
@@ -61,7 +61,7 @@ describe('toutiao.pageKind', () => {
 describe('toutiao.blocks on every example fixture', () => {
   it.each(toutiao.examples.filter((e) => e.fixture))('$url', ({ url, fixture }) => {
     const doc = loadFixture(fixture!, url);
-    const blocks = toutiao.blocks(doc);
+    const blocks = [...toutiao.blocks(doc)];
     expect(blocks.length).toBeGreaterThan(0);
     expect(new Set(blocks.map((b) => b.key)).size).toBe(blocks.length);
     for (const block of blocks) {
@@ -77,7 +77,7 @@ describe('toutiao.blocks on every example fixture', () => {
     }
     // The scanner re-reads a changed block from its own element.
     for (const block of blocks) {
-      expect(toutiao.blocks(block.element).map((b) => b.key)).toContain(block.key);
+      expect([...toutiao.blocks(block.element)].map((b) => b.key)).toContain(block.key);
     }
     const elements = new Set(blocks.map((b) => b.element));
     for (const marked of doc.querySelectorAll('[data-fixture]')) {
@@ -120,7 +120,7 @@ describe('toutiao article', () => {
 
   it('ignores the @mention in a reply', () => {
     const doc = loadFixture(articleFixture, articleUrl);
-    const reply = keyed(toutiao.blocks(doc)).get('comment:7301000000000005012')!;
+    const reply = keyed([...toutiao.blocks(doc)]).get('comment:7301000000000005012')!;
     expect(reply.author?.handle).toBe('老张爱钓鱼');
     const mentions = [...doc.querySelectorAll('a.mention')];
     expect(mentions).toHaveLength(1);
@@ -142,24 +142,24 @@ describe('toutiao article', () => {
 
   it('finds the comments the page appends when it loads more', () => {
     const doc = loadFixture(articleFixture, articleUrl);
-    expect(toutiao.blocks(doc)).toHaveLength(7);
+    expect([...toutiao.blocks(doc)]).toHaveLength(7);
     window.dispatchEvent(new Event('fixture:more'));
-    const after = keyed(toutiao.blocks(doc));
+    const after = keyed([...toutiao.blocks(doc)]);
     expect(after.size).toBe(10);
     const added = after.get('comment:7301000000000005021')!;
     expect(added.author?.id).toBe('MS4wLjABAAAAleadToutiao03chengxinP4');
     expect(textOf(added)).toContain('徵信修復');
     window.dispatchEvent(new Event('fixture:more'));
-    expect(toutiao.blocks(doc)).toHaveLength(10);
+    expect([...toutiao.blocks(doc)]).toHaveLength(10);
   });
 
   it('keeps keys and text when the page re-renders a like count', () => {
     const doc = loadFixture(articleFixture, articleUrl);
-    const before = toutiao.blocks(doc);
+    const before = [...toutiao.blocks(doc)];
     const digg = doc.querySelector<HTMLElement>('[data-comment-id="7301000000000005014"] .digg')!;
     digg.click();
     expect(digg.querySelector('.count')!.textContent).toBe('942');
-    const after = toutiao.blocks(doc);
+    const after = [...toutiao.blocks(doc)];
     expect(after.map((b) => b.key)).toEqual(before.map((b) => b.key));
     expect(after.map(textOf)).toEqual(before.map(textOf));
   });
@@ -219,7 +219,7 @@ describe('toutiao 微头条, video, profile, feed and search', () => {
 
   it('reads feed cards and follows the channel switch (SPA)', () => {
     const doc = loadFixture('toutiao/index.html', 'https://www.toutiao.com/');
-    const blocks = toutiao.blocks(doc);
+    const blocks = [...toutiao.blocks(doc)];
     expect(blocks.map((b) => b.key)).toEqual([
       'card:7300000000000000901',
       'card:7300000000000000501',
@@ -234,7 +234,7 @@ describe('toutiao 微头条, video, profile, feed and search', () => {
     doc.querySelector<HTMLElement>('a[data-spa][href="/ch/news_finance/"]')!.click();
     expect(location.pathname).toBe('/ch/news_finance/');
     expect(toutiao.pageKind(new URL(location.href))).toBe('feed');
-    const after = keyed(toutiao.blocks(doc));
+    const after = keyed([...toutiao.blocks(doc)]);
     expect([...after.keys()]).toEqual([
       'card:7300000000000000911',
       'card:7300000000000000912',
@@ -258,9 +258,9 @@ describe('toutiao 微头条, video, profile, feed and search', () => {
 describe('toutiao.blocks degrades', () => {
   it('returns [] on an empty or unknown page', () => {
     document.body.replaceChildren();
-    expect(toutiao.blocks(document)).toEqual([]);
+    expect([...toutiao.blocks(document)]).toEqual([]);
     setPage('<div class="article"><h1>停息挂账</h1></div>', articleUrl);
-    expect(toutiao.blocks(document)).toEqual([]);
+    expect([...toutiao.blocks(document)]).toEqual([]);
   });
 
   it('reads the older numeric profile links', () => {
@@ -271,7 +271,7 @@ describe('toutiao.blocks degrades', () => {
       </div></div>`,
       articleUrl,
     );
-    const [block] = toutiao.blocks(document);
+    const [block] = [...toutiao.blocks(document)];
     expect(block!.key).toMatch(/^comment:h\w+$/);
     expect(block!.author).toEqual({
       platform: 'toutiao',

@@ -28,7 +28,7 @@ const foreignUrls = [
 const examplesWithFixture = weibo.examples.filter((e) => e.fixture);
 
 function scan(fixture: string, url: string): TextBlock[] {
-  return weibo.blocks(loadFixture(fixture, url));
+  return [...weibo.blocks(loadFixture(fixture, url))];
 }
 
 function keyed(blocks: TextBlock[]): Map<string, TextBlock> {
@@ -71,7 +71,7 @@ describe('weibo.pageKind', () => {
 describe('weibo.blocks on every example fixture', () => {
   it.each(examplesWithFixture)('$url', ({ url, fixture }) => {
     const doc = loadFixture(fixture!, url);
-    const blocks = weibo.blocks(doc);
+    const blocks = [...weibo.blocks(doc)];
     expect(blocks.length).toBeGreaterThan(0);
     expect(new Set(blocks.map((b) => b.key)).size).toBe(blocks.length);
     for (const block of blocks) {
@@ -141,7 +141,7 @@ describe('weibo feed (recycle scroller)', () => {
 
   it('lists ignore selectors that match the @mentions and the 展开 toggle in text', () => {
     const doc = loadFixture(feedFixture, feedUrl);
-    const blocks = weibo.blocks(doc);
+    const blocks = [...weibo.blocks(doc)];
     const ignored = [...doc.querySelectorAll('a[href^="/n/"], span.expand')];
     expect(ignored).toHaveLength(2);
     for (const el of ignored) {
@@ -164,7 +164,7 @@ describe('weibo feed (recycle scroller)', () => {
     const article = view.querySelector('article')!;
     const text = view.querySelector('[class*="_wbtext_"]')!;
     const nodeCount = doc.getElementsByTagName('*').length;
-    const before = weibo.blocks(view);
+    const before = [...weibo.blocks(view)];
     expect(before.map((b) => b.key)).toEqual(['post:N8fOOd0A1']);
     expect(before[0]!.author?.id).toBe('7100000001');
 
@@ -172,7 +172,7 @@ describe('weibo feed (recycle scroller)', () => {
     // Same nodes, other post.
     expect(doc.getElementsByTagName('*').length).toBe(nodeCount);
     expect(view.querySelector('article')).toBe(article);
-    const after = weibo.blocks(view);
+    const after = [...weibo.blocks(view)];
     expect(after).toHaveLength(1);
     expect(after[0]!.element).toBe(article);
     expect(after[0]!.text).toEqual([text]);
@@ -185,7 +185,7 @@ describe('weibo feed (recycle scroller)', () => {
     });
     expect(textOf(after[0]!)).toContain('徵信修復');
     // From the whole page too, and the old key is gone.
-    const keys = weibo.blocks(doc).map((b) => b.key);
+    const keys = [...weibo.blocks(doc)].map((b) => b.key);
     expect(keys).toContain('post:N8zxXfA03');
     expect(keys).not.toContain('post:N8fOOd0A1');
   });
@@ -193,16 +193,16 @@ describe('weibo feed (recycle scroller)', () => {
   it('finds the post from a node inside its text (a mutation target)', () => {
     const doc = loadFixture(feedFixture, feedUrl);
     const img = doc.querySelector('img[alt="[泪]"]')!;
-    expect(weibo.blocks(img).map((b) => b.key)).toEqual(['post:N8kaoYan4']);
+    expect([...weibo.blocks(img)].map((b) => b.key)).toEqual(['post:N8kaoYan4']);
   });
 
   it('keeps keys and text when a like count re-renders', () => {
     const doc = loadFixture(feedFixture, feedUrl);
-    const before = weibo.blocks(doc);
+    const before = [...weibo.blocks(doc)];
     const like = doc.querySelectorAll<HTMLElement>('.woo-like-main')[1]!;
     like.click();
     expect(like.querySelector('.woo-like-count')!.textContent).toBe('4');
-    const after = weibo.blocks(doc);
+    const after = [...weibo.blocks(doc)];
     expect(after.map((b) => b.key)).toEqual(before.map((b) => b.key));
     expect(after.map(textOf)).toEqual(before.map(textOf));
   });
@@ -239,28 +239,28 @@ describe('weibo post detail', () => {
 
   it('keys comments without ids by author and text, the same on every call', () => {
     const first = scan(detailFixture, detailUrl).map((b) => b.key);
-    const second = weibo.blocks(document).map((b) => b.key);
+    const second = [...weibo.blocks(document)].map((b) => b.key);
     expect(second).toEqual(first);
     expect(first.slice(1).every((k) => /^comment:h\w+$/.test(k))).toBe(true);
   });
 
   it('finds the comments the page appends when it loads more', () => {
     const doc = loadFixture(detailFixture, detailUrl);
-    expect(weibo.blocks(doc)).toHaveLength(8);
+    expect([...weibo.blocks(doc)]).toHaveLength(8);
     window.dispatchEvent(new Event('fixture:more'));
-    const after = weibo.blocks(doc);
+    const after = [...weibo.blocks(doc)];
     expect(after).toHaveLength(11);
     const added = after.slice(8);
     expect(added.map((b) => b.author?.id)).toEqual(['7000000005', '7200000006', '7200000007']);
     expect(textOf(added[0]!)).toBe('zx修复 加V：muzi_zx666 当天出方案');
     window.dispatchEvent(new Event('fixture:more'));
-    expect(weibo.blocks(doc)).toHaveLength(11);
+    expect([...weibo.blocks(doc)]).toHaveLength(11);
   });
 
   it('reads a single comment passed as the root', () => {
     const doc = loadFixture(detailFixture, detailUrl);
     const item = doc.querySelectorAll('.item1')[1]!;
-    const blocks = weibo.blocks(item);
+    const blocks = [...weibo.blocks(item)];
     expect(blocks.map((b) => b.author?.id)).toEqual(['7000000002']);
   });
 
@@ -269,7 +269,7 @@ describe('weibo post detail', () => {
     doc.querySelector<HTMLElement>('a[data-spa]')!.click();
     expect(location.pathname).toBe('/2345678901/N9xyzABC2');
     expect(weibo.pageKind(new URL(location.href))).toBe('post');
-    const blocks = weibo.blocks(doc);
+    const blocks = [...weibo.blocks(doc)];
     expect(blocks.map((b) => `${b.kind} ${b.author?.id}`)).toEqual([
       'post 2345678901',
       'comment 7200000001',
@@ -344,7 +344,7 @@ describe('weibo mobile (m.weibo.cn)', () => {
   it('finds the comments the page appends when it loads more', () => {
     const doc = loadFixture(mobileFixture, mobileUrl);
     window.dispatchEvent(new Event('fixture:more'));
-    const blocks = weibo.blocks(doc);
+    const blocks = [...weibo.blocks(doc)];
     expect(blocks).toHaveLength(6);
     expect(blocks[4]!.author?.id).toBe('7000000007');
     expect(textOf(blocks[4]!)).toContain('ｔｉｎｇｘｉ挂账');
@@ -354,17 +354,17 @@ describe('weibo mobile (m.weibo.cn)', () => {
 describe('weibo.blocks degrades', () => {
   it('returns [] on an empty or unknown page', () => {
     document.body.replaceChildren();
-    expect(weibo.blocks(document)).toEqual([]);
+    expect([...weibo.blocks(document)]).toEqual([]);
     setPage('<div class="x"><p>征信修复 加薇信</p><a href="/u/7000000001">someone</a></div>');
-    expect(weibo.blocks(document)).toEqual([]);
-    expect(weibo.blocks(document.createDocumentFragment())).toEqual([]);
+    expect([...weibo.blocks(document)]).toEqual([]);
+    expect([...weibo.blocks(document.createDocumentFragment())]).toEqual([]);
   });
 
   it('keeps a post whose author and time link are missing, keyed by its text', () => {
     setPage(
       '<article><div class="wbpro-feed-ogText"><div class="detail_wbtext_x1">只有正文</div></div></article>',
     );
-    const blocks = weibo.blocks(document);
+    const blocks = [...weibo.blocks(document)];
     expect(blocks).toHaveLength(1);
     expect(blocks[0]!.key).toMatch(/^post:h\w+$/);
     expect(blocks[0]!.author).toBeUndefined();
@@ -374,7 +374,7 @@ describe('weibo.blocks degrades', () => {
     setPage(
       '<article><a href="/u/7000000001" usercard="7000000001">老周</a><a class="x_time_1" href="https://weibo.com/7000000001/N8leAd001">1分钟前</a><div class="wbpro-feed-ogText"><div class="renamed">停息挂账</div></div></article>',
     );
-    const blocks = weibo.blocks(document);
+    const blocks = [...weibo.blocks(document)];
     expect(blocks.map((b) => `${b.key} ${b.author?.id}`)).toEqual(['post:N8leAd001 7000000001']);
     expect(blocks[0]!.text[0]!.matches('.wbpro-feed-ogText')).toBe(true);
   });

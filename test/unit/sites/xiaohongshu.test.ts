@@ -22,7 +22,7 @@ const foreignUrls = [
 ];
 
 function scan(fixture: string, url: string): TextBlock[] {
-  return xiaohongshu.blocks(loadFixture(fixture, url));
+  return [...xiaohongshu.blocks(loadFixture(fixture, url))];
 }
 
 function keyed(blocks: TextBlock[]): Map<string, TextBlock> {
@@ -60,7 +60,7 @@ describe('xiaohongshu.pageKind', () => {
 describe('xiaohongshu.blocks on every example fixture', () => {
   it.each(xiaohongshu.examples.filter((e) => e.fixture))('$url', ({ url, fixture }) => {
     const doc = loadFixture(fixture!, url);
-    const blocks = xiaohongshu.blocks(doc);
+    const blocks = [...xiaohongshu.blocks(doc)];
     expect(blocks.length).toBeGreaterThan(0);
     expect(new Set(blocks.map((b) => b.key)).size).toBe(blocks.length);
     for (const block of blocks) {
@@ -76,7 +76,7 @@ describe('xiaohongshu.blocks on every example fixture', () => {
     }
     // The scanner re-reads a changed block from its own element.
     for (const block of blocks) {
-      expect(xiaohongshu.blocks(block.element).map((b) => b.key)).toContain(block.key);
+      expect([...xiaohongshu.blocks(block.element)].map((b) => b.key)).toContain(block.key);
     }
     const elements = new Set(blocks.map((b) => b.element));
     for (const marked of doc.querySelectorAll('[data-fixture]')) {
@@ -128,7 +128,7 @@ describe('xiaohongshu note', () => {
 
   it('ignores @mentions: the replied-to user is neither the author nor scanned', () => {
     const doc = loadFixture(noteFixture, noteUrl);
-    const reply = keyed(xiaohongshu.blocks(doc)).get('comment:65c000000000000000000002')!;
+    const reply = keyed([...xiaohongshu.blocks(doc)]).get('comment:65c000000000000000000002')!;
     const mentions = [...doc.querySelectorAll('a.note-content-user')];
     expect(mentions).toHaveLength(1);
     for (const mention of mentions) {
@@ -143,10 +143,10 @@ describe('xiaohongshu note', () => {
   it('re-reads the title from its own element, as the scanner does after a change', () => {
     const doc = loadFixture(noteFixture, noteUrl);
     const title = doc.querySelector('#detail-title')!;
-    const again = xiaohongshu.blocks(title).filter((b) => b.element === title);
+    const again = [...xiaohongshu.blocks(title)].filter((b) => b.element === title);
     expect(again.map((b) => b.key)).toEqual(['title:65b000000000000000000001']);
     const comment = doc.querySelector('#comment-65c000000000000000000003')!;
-    expect(xiaohongshu.blocks(comment).map((b) => b.key)).toEqual([
+    expect([...xiaohongshu.blocks(comment)].map((b) => b.key)).toEqual([
       'comment:65c000000000000000000003',
     ]);
   });
@@ -164,9 +164,9 @@ describe('xiaohongshu note', () => {
 
   it('finds the comments the page appends, by event or by scrolling the list', () => {
     const doc = loadFixture(noteFixture, noteUrl);
-    expect(xiaohongshu.blocks(doc)).toHaveLength(8);
+    expect([...xiaohongshu.blocks(doc)]).toHaveLength(8);
     window.dispatchEvent(new Event('fixture:more'));
-    const after = keyed(xiaohongshu.blocks(doc));
+    const after = keyed([...xiaohongshu.blocks(doc)]);
     expect(after.size).toBe(11);
     const added = after.get('comment:65c000000000000000000011')!;
     expect(added.author?.id).toBe('65a000000000000000000004');
@@ -174,16 +174,16 @@ describe('xiaohongshu note', () => {
 
     const again = loadFixture(noteFixture, noteUrl);
     again.querySelector('.note-scroller')!.dispatchEvent(new Event('scroll'));
-    expect(xiaohongshu.blocks(again)).toHaveLength(11);
+    expect([...xiaohongshu.blocks(again)]).toHaveLength(11);
   });
 
   it('keeps keys and text when the page re-renders a like count', () => {
     const doc = loadFixture(noteFixture, noteUrl);
-    const before = xiaohongshu.blocks(doc);
+    const before = [...xiaohongshu.blocks(doc)];
     const like = doc.querySelector<HTMLElement>('#comment-65c000000000000000000004 .like-wrapper')!;
     like.click();
     expect(like.textContent).toBe('1025');
-    const after = xiaohongshu.blocks(doc);
+    const after = [...xiaohongshu.blocks(doc)];
     expect(after.map((b) => b.key)).toEqual(before.map((b) => b.key));
     expect(after.map(textOf)).toEqual(before.map(textOf));
   });
@@ -192,7 +192,7 @@ describe('xiaohongshu note', () => {
 describe('xiaohongshu feed, profile and search', () => {
   it('reads feed cards and follows the channel switch (SPA)', () => {
     const doc = loadFixture('xiaohongshu/explore.html', 'https://www.xiaohongshu.com/explore');
-    const blocks = xiaohongshu.blocks(doc);
+    const blocks = [...xiaohongshu.blocks(doc)];
     expect(blocks.map((b) => b.key)).toEqual([
       'card:65b000000000000000000011',
       'card:65b000000000000000000012',
@@ -213,7 +213,7 @@ describe('xiaohongshu feed, profile and search', () => {
     doc.querySelector<HTMLElement>('a[data-spa][href*="career"]')!.click();
     expect(location.search).toBe('?channel_id=homefeed.career_v3');
     expect(xiaohongshu.pageKind(new URL(location.href))).toBe('feed');
-    expect(xiaohongshu.blocks(doc).map((b) => b.key)).toEqual([
+    expect([...xiaohongshu.blocks(doc)].map((b) => b.key)).toEqual([
       'card:65b000000000000000000021',
       'card:65b000000000000000000022',
       'card:65b000000000000000000023',
@@ -259,9 +259,9 @@ describe('xiaohongshu feed, profile and search', () => {
 describe('xiaohongshu.blocks degrades', () => {
   it('returns [] on an empty or unknown page', () => {
     document.body.replaceChildren();
-    expect(xiaohongshu.blocks(document)).toEqual([]);
+    expect([...xiaohongshu.blocks(document)]).toEqual([]);
     setPage('<div class="note"><p>停息挂账</p></div>', 'https://www.xiaohongshu.com/explore');
-    expect(xiaohongshu.blocks(document)).toEqual([]);
+    expect([...xiaohongshu.blocks(document)]).toEqual([]);
   });
 
   it('takes the author id from data-user-id when the link has no profile path', () => {
@@ -272,7 +272,7 @@ describe('xiaohongshu.blocks degrades', () => {
       </div></div>`,
       noteUrl,
     );
-    const [block] = xiaohongshu.blocks(document);
+    const [block] = [...xiaohongshu.blocks(document)];
     expect(block!.key).toMatch(/^comment:h\w+$/);
     expect(block!.author).toEqual({
       platform: 'xiaohongshu',

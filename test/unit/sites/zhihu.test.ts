@@ -25,7 +25,7 @@ const foreignUrls = [
 const examplesWithFixture = zhihu.examples.filter((e) => e.fixture);
 
 function scan(fixture: string, url: string): TextBlock[] {
-  return zhihu.blocks(loadFixture(fixture, url));
+  return [...zhihu.blocks(loadFixture(fixture, url))];
 }
 
 function keyed(blocks: TextBlock[]): Map<string, TextBlock> {
@@ -66,7 +66,7 @@ describe('zhihu.pageKind', () => {
 describe('zhihu.blocks on every example fixture', () => {
   it.each(examplesWithFixture)('$url', ({ url, fixture }) => {
     const doc = loadFixture(fixture!, url);
-    const blocks = zhihu.blocks(doc);
+    const blocks = [...zhihu.blocks(doc)];
     expect(blocks.length).toBeGreaterThan(0);
     expect(new Set(blocks.map((b) => b.key)).size).toBe(blocks.length);
     for (const block of blocks) {
@@ -147,7 +147,7 @@ describe('zhihu question page', () => {
 
   it('lists ignore selectors that match @mentions, and the mention is not the author', () => {
     const doc = loadFixture(questionFixture, questionUrl);
-    const blocks = zhihu.blocks(doc);
+    const blocks = [...zhihu.blocks(doc)];
     const mentions = [...doc.querySelectorAll('a.member_mention')];
     expect(mentions).toHaveLength(1);
     for (const mention of mentions) {
@@ -159,9 +159,9 @@ describe('zhihu question page', () => {
 
   it('finds the comments the page appends when it loads more', () => {
     const doc = loadFixture(questionFixture, questionUrl);
-    expect(zhihu.blocks(doc)).toHaveLength(8);
+    expect([...zhihu.blocks(doc)]).toHaveLength(8);
     window.dispatchEvent(new Event('fixture:more'));
-    const after = keyed(zhihu.blocks(doc));
+    const after = keyed([...zhihu.blocks(doc)]);
     expect(after.size).toBe(10);
     expect(after.get('comment:10900000005')?.author?.id).toBe('zx-muzi');
     expect(textOf(after.get('comment:10900000005')!)).toBe('zx修复 加V：muzi_zx666 当天出方案');
@@ -169,27 +169,27 @@ describe('zhihu question page', () => {
       after.get('comment:10900000006')?.text[0]?.querySelector('img[alt="[捂脸]"]'),
     ).not.toBeNull();
     window.dispatchEvent(new Event('fixture:more'));
-    expect(zhihu.blocks(doc)).toHaveLength(10);
+    expect([...zhihu.blocks(doc)]).toHaveLength(10);
   });
 
   it('reads a single comment, or the comment around a node, passed as the root', () => {
     const doc = loadFixture(questionFixture, questionUrl);
     const item = doc.querySelector('[data-id="10900000003"]')!;
-    expect(zhihu.blocks(item).map((b) => b.key)).toEqual(['comment:10900000003']);
+    expect([...zhihu.blocks(item)].map((b) => b.key)).toEqual(['comment:10900000003']);
     const text = item.querySelector('.CommentContent')!;
-    expect(zhihu.blocks(text).map((b) => b.key)).toEqual(['comment:10900000003']);
+    expect([...zhihu.blocks(text)].map((b) => b.key)).toEqual(['comment:10900000003']);
   });
 
   it('keeps keys and text when a vote count re-renders', () => {
     const doc = loadFixture(questionFixture, questionUrl);
-    const before = zhihu.blocks(doc);
+    const before = [...zhihu.blocks(doc)];
     const vote = doc.querySelector<HTMLElement>('.VoteButton--up')!;
     vote.click();
     expect(vote.querySelector('.VoteCount')!.textContent).toBe('2049');
     const like = doc.querySelector<HTMLElement>('[data-za-like]')!;
     like.click();
     expect(like.textContent).toBe('喜欢 13');
-    const after = zhihu.blocks(doc);
+    const after = [...zhihu.blocks(doc)];
     expect(after.map((b) => b.key)).toEqual(before.map((b) => b.key));
     expect(after.map(textOf)).toEqual(before.map(textOf));
   });
@@ -199,7 +199,7 @@ describe('zhihu question page', () => {
     doc.querySelector<HTMLElement>('a[data-spa]')!.click();
     expect(location.pathname).toBe('/question/610000002');
     expect(zhihu.pageKind(new URL(location.href))).toBe('question');
-    const blocks = zhihu.blocks(doc);
+    const blocks = [...zhihu.blocks(doc)];
     expect(blocks.map((b) => `${b.key} ${b.author?.id ?? '-'}`)).toEqual([
       'question:610000002 -',
       'answer:3400000021 kaoyan-ali',
@@ -286,10 +286,10 @@ describe('zhihu feed, search, profile and article', () => {
 describe('zhihu.blocks degrades', () => {
   it('returns [] on an empty or unknown page', () => {
     document.body.replaceChildren();
-    expect(zhihu.blocks(document)).toEqual([]);
+    expect([...zhihu.blocks(document)]).toEqual([]);
     setPage('<div class="x"><p>征信修复 加薇信</p><a href="/people/someone">someone</a></div>');
-    expect(zhihu.blocks(document)).toEqual([]);
-    expect(zhihu.blocks(document.createDocumentFragment())).toEqual([]);
+    expect([...zhihu.blocks(document)]).toEqual([]);
+    expect([...zhihu.blocks(document.createDocumentFragment())]).toEqual([]);
   });
 
   it('survives a broken data-zop and reads the author from the schema.org meta', () => {
@@ -298,7 +298,7 @@ describe('zhihu.blocks degrades', () => {
         <div class="AuthorInfo"><meta itemprop="name" content="匿名答主" /><meta itemprop="url" content="https://www.zhihu.com/people/some-token" /></div>
         <div class="RichContent"><span class="RichText">停息挂账 私我</span></div>
       </div>`);
-    const blocks = zhihu.blocks(document);
+    const blocks = [...zhihu.blocks(document)];
     expect(blocks.map((b) => `${b.key} ${b.author?.id} ${b.author?.handle}`)).toEqual([
       'answer:3499999999 some-token 匿名答主',
     ]);
@@ -313,7 +313,7 @@ describe('zhihu.blocks degrades', () => {
         <div class="css-a"><div class="css-b"><a href="https://www.zhihu.com/people/p2"><img class="Avatar" alt="乙" /></a></div>
           <div class="css-c"><div class="CommentContent">没有名字链接</div></div></div>
       </div></div>`);
-    const blocks = zhihu.blocks(document);
+    const blocks = [...zhihu.blocks(document)];
     expect(blocks.map((b) => `${b.kind} ${b.author?.id} ${b.author?.handle}`)).toEqual([
       'comment p1 甲',
       'comment p2 乙',
