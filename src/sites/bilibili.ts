@@ -6,6 +6,20 @@
  * sources: /work/shared/domain/platforms.md §1, §2.5.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
+import {
+  attr,
+  BlockSet,
+  firstNamed,
+  firstOf,
+  hash,
+  isElement,
+  labelled,
+  linkedId,
+  linkUrl,
+  pageUrl,
+  stringOf,
+  textOf,
+} from './dom';
 import { platformMatches } from './platforms';
 
 const examples: readonly SiteExample[] = [
@@ -96,7 +110,7 @@ const selectors = {
   dynName: ['.bili-dyn-title__text', '.opus-module-author__name'],
   dynMenu: ['.bili-dyn-more__menu', '.opus-more__menu'],
   spaceLink: 'a[href*="space.bilibili.com/"]',
-  reportLabel: '举报',
+  reportLabels: ['举报'],
 };
 
 /** @mentions in comments (`a[data-type="mention"]`) and dynamics (`.bili-rich-text-module.at`). */
@@ -151,14 +165,14 @@ const containers = [
 ].join(', ');
 
 function collect(root: ParentNode): TextBlock[] {
-  const found = new Map<string, TextBlock>();
-  const add = (block: TextBlock | null) => {
-    if (block && !found.has(block.key)) found.set(block.key, block);
-  };
+  const found = new BlockSet();
   const page = pageUrl(root);
   const all = deepElements(root);
   const each = (selector: string, read: (element: Element) => TextBlock | null) => {
-    for (const element of all) if (element.matches(selector)) add(tryRead(() => read(element)));
+    found.readAll(
+      all.filter((element) => element.matches(selector)),
+      read,
+    );
   };
   each(selectors.videoTitle, (title) => titleBlock(title, page));
   each(selectors.videoDesc.join(', '), (desc) => descBlock(desc, page));
@@ -170,7 +184,7 @@ function collect(root: ParentNode): TextBlock[] {
   each(selectors.dynText, (text) => dynamicBlock(text, page, dyn));
   each(`${selectors.thread}, ${selectors.reply}`, commentBlock);
   each(selectors.legacyComment, legacyCommentBlock);
-  return [...found.values()];
+  return found.list();
 }
 
 function pageKind(url: URL): PageKind | null {
@@ -233,12 +247,7 @@ function legacyCommentBlock(item: Element): TextBlock | null {
   const own = (e: Element) => e.closest(selectors.legacyComment) === item;
   const body = [...item.querySelectorAll(selectors.legacyText)].find(own);
   if (!body) return null;
-  let link: Element | null = null;
-  for (const selector of selectors.legacyAuthor) {
-    const matches = [...item.querySelectorAll(selector)].filter(own);
-    link = matches.find((m) => textOf(m) !== '') ?? matches[0] ?? null;
-    if (link) break;
-  }
+  const link = firstNamed(item, selectors.legacyAuthor, own);
   const mid = link?.getAttribute('data-user-id') ?? null;
   const key = attr(item, ['data-rpid', 'data-id']) ?? `h${hash(`${mid ?? ''}\n${textOf(body)}`)}`;
   return {
@@ -297,7 +306,7 @@ function spaceBioBlock(bio: Element, page: URL | null): TextBlock | null {
   const doc = bio.ownerDocument;
   const name = firstOf(doc, selectors.spaceName);
   const ops = firstOf(doc, selectors.spaceOps);
-  const report = ops ? labelled(ops, selectors.reportLabel) : null;
+  const report = ops ? labelled(ops, selectors.reportLabels) : null;
   return {
     key: `bio:${mid}`,
     kind: 'bio',
@@ -357,7 +366,7 @@ function dynamicBlock(text: Element, page: URL | null, seen: Set<Element>): Text
   const mid = (link && midOf(link)) ?? attr(item.querySelector('[data-mid]') ?? item, ['data-mid']);
   const name = firstOf(item, selectors.dynName);
   const menu = firstOf(item, selectors.dynMenu);
-  const report = menu ? labelled(menu, selectors.reportLabel) : null;
+  const report = menu ? labelled(menu, selectors.reportLabels) : null;
   return {
     key: `post:${id}`,
     kind: 'post',
@@ -381,8 +390,7 @@ function account(mid: string, name: string): Account {
 
 /** The mid of a user link: its space.bilibili.com/<mid> href or data-user-profile-id. */
 function midOf(element: Element): string | null {
-  const anchor = element.closest('a[href]') ?? element.querySelector('a[href]');
-  const url = parseUrl(anchor?.getAttribute('href') ?? null, element.ownerDocument.baseURI);
+  const url = linkUrl(element);
   if (url && urls.space.test(url.hostname)) {
     const mid = urls.spacePath.exec(url.pathname)?.[1];
     if (mid) return mid;
@@ -418,12 +426,7 @@ function dynamicIdOf(page: URL | null): string | null {
 }
 
 function dynamicIdIn(item: Element): string | null {
-  for (const link of item.querySelectorAll('a[href]')) {
-    const url = parseUrl(link.getAttribute('href'), item.ownerDocument.baseURI);
-    const id = url && urls.dynamicLink.exec(`${url.hostname}${url.pathname}`)?.[1];
-    if (id) return id;
-  }
-  return null;
+  return linkedId(item, (url) => urls.dynamicLink.exec(`${url.hostname}${url.pathname}`)?.[1]);
 }
 
 interface CommentData {
@@ -441,8 +444,6 @@ function hostData(host: Element): CommentData | undefined {
   const data = (host as unknown as { __data?: unknown }).__data;
   return data && typeof data === 'object' ? (data as CommentData) : undefined;
 }
-
-// DOM reading, kept in this file so the adapter stays one self-contained answer (conventions §2).
 
 /**
  * Every element under `root` in document order, descending into open shadow roots (a host's
@@ -479,76 +480,4 @@ function composedContains(ancestor: Element, node: Node): boolean {
     if (n === ancestor) return true;
   }
   return false;
-}
-
-function firstOf(scope: ParentNode, candidates: readonly string[]): Element | null {
-  for (const selector of candidates) {
-    const found = scope.querySelector(selector);
-    if (found) return found;
-  }
-  return null;
-}
-
-/** A leaf element labelled exactly `label` (the report item of a menu). */
-function labelled(scope: Element, label: string): Element | null {
-  for (const element of scope.querySelectorAll('*')) {
-    if (element.childElementCount === 0 && element.textContent?.trim() === label) return element;
-  }
-  return null;
-}
-
-function attr(element: Element, names: readonly string[]): string | null {
-  for (const name of names) {
-    const value = element.getAttribute(name);
-    if (value) return value;
-  }
-  return null;
-}
-
-function stringOf(value: unknown): string | null {
-  return typeof value === 'number' || (typeof value === 'string' && value !== '')
-    ? String(value)
-    : null;
-}
-
-function pageUrl(root: ParentNode): URL | null {
-  const node = root as Node;
-  const doc = node.nodeType === 9 ? (node as Document) : node.ownerDocument;
-  return parseUrl(doc?.URL ?? null, undefined);
-}
-
-function parseUrl(href: string | null, base: string | undefined): URL | null {
-  if (!href) return null;
-  try {
-    return new URL(href, base);
-  } catch {
-    return null;
-  }
-}
-
-function isElement(node: unknown): node is Element {
-  return (node as Node | null)?.nodeType === 1;
-}
-
-function textOf(element: Element): string {
-  return (element.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** A page that differs from the fixtures yields fewer blocks, never an exception. */
-function tryRead<T>(read: () => T | null): T | null {
-  try {
-    return read();
-  } catch {
-    return null;
-  }
-}
-
-/** FNV-1a, for items without an id in the DOM: the same author and text give the same key. */
-function hash(value: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < value.length; i++) {
-    h ^= value.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
 }

@@ -4,6 +4,18 @@
  * only as a last resort. DOM facts and sources: /work/shared/domain/platforms.md §1, §2.1.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
+import {
+  BlockSet,
+  firstOutside,
+  hash,
+  isElement,
+  linkedId,
+  linkUrl,
+  pageUrl,
+  select,
+  textOf,
+} from './dom';
+import { itemBlocks } from './item-blocks';
 import { platformMatches } from './platforms';
 
 const examples: readonly SiteExample[] = [
@@ -89,12 +101,25 @@ const selectors = {
   profile: '[data-e2e="user-detail"] [data-e2e="user-info"]',
   profileName: ['h1'],
   bio: ['[data-e2e="user-info-desc"]', '[class*="signature"]'],
+  /** Attributes that carry the comment id. */
+  commentId: ['data-cid', 'data-comment-id', 'data-id'],
   /** Label of the platform's own report control (player menu, comment menu). */
-  reportLabel: '举报',
+  reportLabels: ['举报'],
 };
 
 /** @mentions and user links inside text are other people's names, not the author's words. */
 const ignore = ['a.mention', 'a[href*="/user/"]'];
+
+const items = itemBlocks({
+  selectors,
+  authorOf,
+  owner: (page, name) => {
+    const owner = pageOwner(page);
+    return owner ? account(owner, name) : null;
+  },
+  cardId: (card) => card.getAttribute('data-aweme-id') ?? linkedId(card, itemIdOf),
+  query: descendants,
+});
 
 export const douyin: SiteAdapter = {
   id: 'douyin',
@@ -103,29 +128,13 @@ export const douyin: SiteAdapter = {
   ignore,
   pageKind,
   *blocks(root) {
-    const seen = new Set<string>();
-    const fresh = (block: TextBlock | null): block is TextBlock => {
-      if (!block || seen.has(block.key)) return false;
-      seen.add(block.key);
-      return true;
-    };
+    const found = new BlockSet();
     const page = pageUrl(root);
-    for (const desc of select(root, selectors.desc)) {
-      const block = tryRead(() => descBlock(desc, page));
-      if (fresh(block)) yield block;
-    }
-    for (const header of select(root, selectors.profile)) {
-      const block = tryRead(() => bioBlock(header, page));
-      if (fresh(block)) yield block;
-    }
-    for (const card of select(root, selectors.card)) {
-      const block = tryRead(() => cardBlock(card, page));
-      if (fresh(block)) yield block;
-    }
-    for (const item of select(root, selectors.comment)) {
-      const block = tryRead(() => commentBlock(item));
-      if (fresh(block)) yield block;
-    }
+    const each = (selector: string) => select(root, selector, descendants);
+    yield* found.readLazily(each(selectors.desc), (desc) => descBlock(desc, page));
+    yield* found.readLazily(each(selectors.profile), (header) => items.bio(header, page));
+    yield* found.readLazily(each(selectors.card), (card) => items.card(card, page));
+    yield* found.readLazily(each(selectors.comment), items.comment);
   },
 };
 
@@ -144,9 +153,10 @@ function pageKind(url: URL): PageKind | null {
 function descBlock(desc: Element, page: URL | null): TextBlock | null {
   const item = desc.closest(selectors.item);
   const scope = item ?? desc;
-  const id = awemeId(desc) ?? (item && awemeIdIn(item)) ?? itemIdOf(page) ?? `h${hash(text(desc))}`;
-  const link = firstOutside(scope, selectors.itemAuthor, selectors.comment);
-  const report = item && labelled(item, selectors.reportLabel, selectors.comment);
+  const id =
+    awemeId(desc) ?? (item && awemeIdIn(item)) ?? itemIdOf(page) ?? `h${hash(textOf(desc))}`;
+  const link = firstOutside(scope, selectors.itemAuthor, selectors.comment, descendants);
+  const report = item && items.reportIn(item);
   return {
     key: `post:${id}`,
     kind: 'post',
@@ -157,66 +167,10 @@ function descBlock(desc: Element, page: URL | null): TextBlock | null {
   };
 }
 
-function bioBlock(header: Element, page: URL | null): TextBlock | null {
-  const owner = pageOwner(page);
-  const bio = firstOf(header, selectors.bio);
-  if (!owner || !bio) return null;
-  const name = firstOf(header, selectors.profileName);
-  const report = labelled(header, selectors.reportLabel, selectors.comment);
-  return {
-    key: `bio:${owner}`,
-    kind: 'bio',
-    element: header,
-    text: [bio],
-    author: account(owner, name ? text(name) : ''),
-    ...(name ? { authorElement: name } : {}),
-    ...(report ? { reportEntry: report } : {}),
-  };
-}
-
-function cardBlock(card: Element, page: URL | null): TextBlock | null {
-  const title = firstOf(card, selectors.cardTitle);
-  const id = card.getAttribute('data-aweme-id') ?? itemIdOfLinks(card);
-  if (!title || !id) return null;
-  const link = firstOf(card, selectors.cardAuthor);
-  const fromLink = authorOf(link);
-  const author = fromLink.author ?? (card.closest(selectors.ownPosts) ? ownerOf(card, page) : null);
-  return {
-    key: `card:${id}`,
-    kind: 'card',
-    element: card,
-    text: [title],
-    ...(author ? { author } : {}),
-    ...(fromLink.authorElement ? { authorElement: fromLink.authorElement } : {}),
-  };
-}
-
-function commentBlock(item: Element): TextBlock | null {
-  const body = firstOwn(item, selectors.commentText, selectors.comment);
-  if (!body) return null;
-  const link = firstOwn(item, selectors.commentAuthor, selectors.comment, body);
-  const who = authorOf(link);
-  const id = commentId(item) ?? `h${hash(`${who.author?.id ?? ''}\n${text(body)}`)}`;
-  return {
-    key: `comment:${id}`,
-    kind: item.parentElement?.closest(selectors.comment) ? 'reply' : 'comment',
-    element: item,
-    text: [body],
-    ...who,
-    // Looked up only when the card opens: walking every comment's subtree for 举报 up front was
-    // a third of the page scan (bench:page).
-    get reportEntry() {
-      return labelled(item, selectors.reportLabel, selectors.comment) ?? undefined;
-    },
-  };
-}
-
 function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 'authorElement'> {
-  if (!link) return {};
-  const anchor = link.closest('a[href]') ?? link.querySelector('a[href]');
-  const id = anchor && accountId(anchor.getAttribute('href'), anchor.ownerDocument.baseURI);
-  if (!id) return {};
-  return { author: account(id, text(link)), authorElement: link };
+  const id = link && accountId(linkUrl(link));
+  if (!link || !id) return {};
+  return { author: account(id, textOf(link)), authorElement: link };
 }
 
 function account(id: string, name: string): Account {
@@ -230,24 +184,16 @@ function account(id: string, name: string): Account {
   };
 }
 
-function accountId(href: string | null, base: string): string | null {
-  const url = parseUrl(href, base);
+function accountId(url: URL | null): string | null {
   if (!url || !urls.host.test(url.hostname)) return null;
   const id = urls.account.exec(url.pathname)?.[1];
   return id && id !== 'self' ? id : null;
 }
 
-function ownerOf(element: Element, page: URL | null): Account | null {
-  const owner = pageOwner(page);
-  const header = element.ownerDocument.querySelector(selectors.profile);
-  const name = header && firstOf(header, selectors.profileName);
-  return owner ? account(owner, name ? text(name) : '') : null;
-}
-
 /** The sec_uid of the profile the page shows, from its own URL. */
 function pageOwner(page: URL | null): string | null {
   if (!page || !urls.profile.test(page.pathname)) return null;
-  return accountId(page.href, page.href);
+  return accountId(page);
 }
 
 /** The aweme id a page or link URL points at: `/video/<id>`, `/note/<id>` or `?modal_id=`. */
@@ -276,30 +222,6 @@ function awemeIdIn(item: Element): string | null {
   return null;
 }
 
-function itemIdOfLinks(card: Element): string | null {
-  for (const link of card.querySelectorAll('a[href]')) {
-    const id = itemIdOf(parseUrl(link.getAttribute('href'), card.ownerDocument.baseURI));
-    if (id) return id;
-  }
-  return null;
-}
-
-function commentId(item: Element): string | null {
-  for (const name of ['data-cid', 'data-comment-id', 'data-id']) {
-    const value = item.getAttribute(name);
-    if (value) return value;
-  }
-  return null;
-}
-
-// DOM reading, kept in this file so the adapter stays one self-contained answer (conventions §2).
-
-function select(root: ParentNode, selector: string): Element[] {
-  const found = descendants(root, selector);
-  if (isElement(root) && root.matches(selector)) found.unshift(root);
-  return found;
-}
-
 /**
  * querySelectorAll, but "A B" is asked in two steps (A, then B inside each A). Chromium evaluates a
  * descendant selector asked of one element at a cost that grows with the element's position in a
@@ -319,110 +241,4 @@ function descendants(root: ParentNode, selector: string): Element[] {
   const out = new Set<Element>();
   for (const scope of scopes) for (const el of scope.querySelectorAll(inner)) out.add(el);
   return [...out];
-}
-
-function firstOf(scope: Element, candidates: readonly string[]): Element | null {
-  for (const selector of candidates) {
-    const found = scope.querySelector(selector);
-    if (found) return found;
-  }
-  return null;
-}
-
-/**
- * The first match that belongs to `item` itself, not to an item nested in it (replies) nor to
- * `notIn` (the text, whose user links are mentions). Named links beat bare avatar links.
- */
-function firstOwn(
-  item: Element,
-  candidates: readonly string[],
-  itemSelector: string,
-  notIn?: Element,
-): Element | null {
-  return firstNamed(
-    candidates,
-    (selector) => descendants(item, selector),
-    (found) => found.closest(itemSelector) === item && !notIn?.contains(found),
-  );
-}
-
-/** The first match in `scope` outside any `exclude` element inside it (comments). */
-function firstOutside(
-  scope: Element,
-  candidates: readonly string[],
-  exclude: string,
-): Element | null {
-  return firstNamed(
-    candidates,
-    (selector) => select(scope, selector),
-    (found) => {
-      const excluded = found.closest(exclude);
-      return !excluded || !scope.contains(excluded);
-    },
-  );
-}
-
-function firstNamed(
-  candidates: readonly string[],
-  query: (selector: string) => Element[],
-  accept: (element: Element) => boolean,
-): Element | null {
-  for (const selector of candidates) {
-    const matches = query(selector).filter(accept);
-    const match = matches.find((element) => text(element) !== '') ?? matches[0];
-    if (match) return match;
-  }
-  return null;
-}
-
-/** A leaf element labelled exactly `label` (the report item of a menu), outside nested items. */
-function labelled(scope: Element, label: string, nested: string): Element | null {
-  for (const element of scope.querySelectorAll('*')) {
-    if (element.childElementCount > 0 || element.textContent?.trim() !== label) continue;
-    const owner = element.closest(nested);
-    if (!owner || owner === scope || !scope.contains(owner)) return element;
-  }
-  return null;
-}
-
-function pageUrl(root: ParentNode): URL | null {
-  const node = root as Node;
-  const doc = node.nodeType === 9 ? (node as Document) : node.ownerDocument;
-  return parseUrl(doc?.URL ?? null, undefined);
-}
-
-function parseUrl(href: string | null, base: string | undefined): URL | null {
-  if (!href) return null;
-  try {
-    return new URL(href, base);
-  } catch {
-    return null;
-  }
-}
-
-function isElement(node: unknown): node is Element {
-  return (node as Node | null)?.nodeType === 1;
-}
-
-function text(element: Element): string {
-  return (element.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** A page that differs from the fixtures yields fewer blocks, never an exception. */
-function tryRead<T>(read: () => T | null): T | null {
-  try {
-    return read();
-  } catch {
-    return null;
-  }
-}
-
-/** FNV-1a, for items without an id: the same author and text give the same key. */
-function hash(value: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < value.length; i++) {
-    h ^= value.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
 }

@@ -5,6 +5,18 @@
  * /work/shared/domain/platforms.md §1, §2.8.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
+import {
+  BlockSet,
+  firstNamed,
+  firstOf,
+  hash,
+  labelled,
+  pageUrl,
+  parseUrl,
+  stringOf,
+  textOf,
+  within,
+} from './dom';
 import { platformMatches } from './platforms';
 
 const demoAgent = 'tb.1.leadguard.demo01';
@@ -89,24 +101,18 @@ export const tieba: SiteAdapter = {
   examples,
   ignore,
   pageKind,
-  blocks(root) {
-    const found = new Map<string, TextBlock>();
-    const add = (block: TextBlock | null) => {
-      if (block && !found.has(block.key)) found.set(block.key, block);
-    };
+  *blocks(root) {
+    const found = new BlockSet();
     const page = pageUrl(root);
-    for (const title of within(root, selectors.title)) add(tryRead(() => titleBlock(title, page)));
-    for (const floor of within(root, selectors.floor, selectors.replyArea)) {
-      add(tryRead(() => floorBlock(floor)));
-    }
-    for (const reply of within(root, selectors.reply)) add(tryRead(() => replyBlock(reply)));
-    for (const item of within(root, selectors.thread)) add(tryRead(() => threadBlock(item)));
-    for (const item of within(root, selectors.result)) add(tryRead(() => resultBlock(item)));
-    for (const bio of within(root, selectors.profileBio)) add(tryRead(() => bioBlock(bio, page)));
-    for (const item of within(root, selectors.profileThread)) {
-      add(tryRead(() => profileThreadBlock(item, page)));
-    }
-    return [...found.values()];
+    yield* found.readLazily(within(root, selectors.title), (title) => titleBlock(title, page));
+    yield* found.readLazily(within(root, selectors.floor, selectors.replyArea), floorBlock);
+    yield* found.readLazily(within(root, selectors.reply), replyBlock);
+    yield* found.readLazily(within(root, selectors.thread), threadBlock);
+    yield* found.readLazily(within(root, selectors.result), resultBlock);
+    yield* found.readLazily(within(root, selectors.profileBio), (bio) => bioBlock(bio, page));
+    yield* found.readLazily(within(root, selectors.profileThread), (item) =>
+      profileThreadBlock(item, page),
+    );
   },
 };
 
@@ -169,14 +175,14 @@ function floorBlock(floor: Element): TextBlock | null {
     floor.getAttribute('data-pid') ??
     /^post_content_(\d+)$/.exec(body.id)?.[1];
   if (!pid) return null;
-  const link = firstOwn(floor, selectors.floorAuthor, own);
+  const link = firstNamed(floor, selectors.floorAuthor, own);
   const who = authorOf(
     link,
     data?.author?.portrait,
     data?.author?.user_id,
     data?.author?.user_name,
   );
-  const report = labelled(floor, selectors.reportLabel, own);
+  const report = labelled(floor, [selectors.reportLabel], own);
   return {
     key: `post:${pid}`,
     kind: data?.content?.post_no === 1 ? 'post' : 'comment',
@@ -193,9 +199,9 @@ function replyBlock(item: Element): TextBlock | null {
   const body = item.querySelector(selectors.replyText);
   if (!spid || !body) return null;
   const own = (e: Element) => !body.contains(e);
-  const link = firstOwn(item, selectors.replyAuthor, own);
+  const link = firstNamed(item, selectors.replyAuthor, own);
   const who = authorOf(link, data?.portrait, undefined, data?.showname ?? data?.user_name);
-  const report = item.querySelector('.lzl_jb_in') ?? labelled(item, selectors.reportLabel, own);
+  const report = item.querySelector('.lzl_jb_in') ?? labelled(item, [selectors.reportLabel], own);
   return {
     key: `comment:${spid}`,
     kind: 'reply',
@@ -234,7 +240,7 @@ function threadBlock(item: Element): TextBlock | null {
     urls.threadLink.exec(title.getAttribute('href') ?? '')?.[1];
   if (!tid) return null;
   const text = item.querySelector(selectors.threadText);
-  const link = firstOwn(item, selectors.threadAuthor, () => true);
+  const link = firstNamed(item, selectors.threadAuthor);
   const who = authorOf(
     link,
     data?.author_portrait,
@@ -350,97 +356,4 @@ function account(id: string, name: string): Account {
     // A numeric user_id has no public profile URL; a portrait has.
     ...(urls.portrait.test(id) ? { url: `https://tieba.baidu.com/home/main?id=${id}` } : {}),
   };
-}
-
-// DOM reading, kept in this file so the adapter stays one self-contained answer (conventions §2).
-
-/**
- * Matches under `root`, plus the match `root` is or sits in (a changed node inside a block),
- * unless a `barrier` lies between them (a 楼中楼 reply inside a floor is not the floor).
- */
-function within(root: ParentNode, selector: string, barrier?: string): Element[] {
-  const found = [...root.querySelectorAll(selector)];
-  const up = isElement(root) ? root.closest(selector) : null;
-  const wall = up && barrier && isElement(root) ? root.closest(barrier) : null;
-  if (up && !(wall && up.contains(wall)) && !found.includes(up)) found.unshift(up);
-  return found;
-}
-
-function firstOf(scope: ParentNode, candidates: readonly string[]): Element | null {
-  for (const selector of candidates) {
-    const found = scope.querySelector(selector);
-    if (found) return found;
-  }
-  return null;
-}
-
-/** The first accepted match of the first selector that has one; named links beat avatars. */
-function firstOwn(
-  scope: Element,
-  candidates: readonly string[],
-  accept: (e: Element) => boolean,
-): Element | null {
-  for (const selector of candidates) {
-    const matches = [...scope.querySelectorAll(selector)].filter(accept);
-    const match = matches.find((m) => textOf(m) !== '') ?? matches[0];
-    if (match) return match;
-  }
-  return null;
-}
-
-/** A leaf element labelled exactly `label` (the report link), accepted by `accept`. */
-function labelled(scope: Element, label: string, accept: (e: Element) => boolean): Element | null {
-  for (const element of scope.querySelectorAll('*')) {
-    if (element.childElementCount > 0 || element.textContent?.trim() !== label) continue;
-    if (accept(element)) return element;
-  }
-  return null;
-}
-
-function stringOf(value: unknown): string | null {
-  return typeof value === 'number' || (typeof value === 'string' && value !== '')
-    ? String(value)
-    : null;
-}
-
-function pageUrl(root: ParentNode): URL | null {
-  const node = root as Node;
-  const doc = node.nodeType === 9 ? (node as Document) : node.ownerDocument;
-  return parseUrl(doc?.URL ?? null, undefined);
-}
-
-function parseUrl(href: string | null, base: string | undefined): URL | null {
-  if (!href) return null;
-  try {
-    return new URL(href, base);
-  } catch {
-    return null;
-  }
-}
-
-function isElement(node: unknown): node is Element {
-  return (node as Node | null)?.nodeType === 1;
-}
-
-function textOf(element: Element): string {
-  return (element.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** A page that differs from the fixtures yields fewer blocks, never an exception. */
-function tryRead<T>(read: () => T | null): T | null {
-  try {
-    return read();
-  } catch {
-    return null;
-  }
-}
-
-/** FNV-1a, for items without an id in the DOM. */
-function hash(value: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < value.length; i++) {
-    h ^= value.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
 }

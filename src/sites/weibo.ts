@@ -8,6 +8,20 @@
  * author is read from the item's current content on each call and never cached per node.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
+import {
+  attr,
+  BlockSet,
+  firstNamed,
+  firstOf,
+  hash,
+  hrefOf,
+  isNamed,
+  labelled,
+  linkUrl,
+  pageUrl,
+  textOf,
+  within,
+} from './dom';
 import { platformMatches } from './platforms';
 
 const examples: readonly SiteExample[] = [
@@ -115,28 +129,20 @@ export const weibo: SiteAdapter = {
   examples,
   ignore,
   pageKind,
-  blocks(root) {
-    const found = new Map<string, TextBlock>();
-    const add = (block: TextBlock | null) => {
-      if (block && !found.has(block.key)) found.set(block.key, block);
-    };
+  *blocks(root) {
+    const found = new BlockSet();
     const page = pageUrl(root);
-    for (const bio of within(root, selectors.profileBio)) add(tryRead(() => bioBlock(bio, page)));
+    yield* found.readLazily(within(root, selectors.profileBio), (bio) => bioBlock(bio, page));
     const seen = new Set<Element>();
-    for (const text of within(root, `${selectors.pcText}, ${selectors.pcTextWrap}`)) {
-      add(tryRead(() => pcPostBlock(text, page, seen)));
-    }
-    for (const item of within(root, selectors.pcComment)) add(tryRead(() => pcCommentBlock(item)));
-    for (const text of within(root, selectors.searchText)) {
-      add(tryRead(() => searchBlock(text, seen)));
-    }
-    for (const text of within(root, selectors.mobileText)) {
-      add(tryRead(() => mobilePostBlock(text, page)));
-    }
-    for (const item of within(root, selectors.mobileComment)) {
-      add(tryRead(() => mobileCommentBlock(item)));
-    }
-    return [...found.values()];
+    yield* found.readLazily(within(root, `${selectors.pcText}, ${selectors.pcTextWrap}`), (text) =>
+      pcPostBlock(text, page, seen),
+    );
+    yield* found.readLazily(within(root, selectors.pcComment), pcCommentBlock);
+    yield* found.readLazily(within(root, selectors.searchText), (text) => searchBlock(text, seen));
+    yield* found.readLazily(within(root, selectors.mobileText), (text) =>
+      mobilePostBlock(text, page),
+    );
+    yield* found.readLazily(within(root, selectors.mobileComment), mobileCommentBlock);
   },
 };
 
@@ -180,7 +186,7 @@ function pcPostBlock(text: Element, page: URL | null, seen: Set<Element>): TextB
     attr(item, ['mid', 'data-mid', 'data-mblogid']) ??
     (region ? null : pagePostId(page)) ??
     `h${hash(body.map(textOf).join('\n'))}`;
-  const link = firstNamed(selectors.author, (s) => [...item.querySelectorAll(s)], outside);
+  const link = firstNamed(item, selectors.author, outside);
   const report = region ? null : reportEntry(item, outside);
   return {
     key: `post:${id}`,
@@ -204,11 +210,7 @@ function pcCommentBlock(item: Element): TextBlock | null {
   // `<div class="text"><a usercard>name</a>:<span>words</span></div>`
   const words = [...line.children].filter((c) => c.tagName === 'SPAN');
   const body = words.length ? words : [line];
-  const link = firstNamed(
-    selectors.author,
-    (s) => [...line.querySelectorAll(s)],
-    (found) => !body.some((t) => t.contains(found)),
-  );
+  const link = firstNamed(line, selectors.author, (found) => !body.some((t) => t.contains(found)));
   const who = authorOf(link);
   const id =
     attr(item, ['comment_id', 'data-id', 'data-cid', 'mid']) ??
@@ -252,7 +254,7 @@ function searchBlock(text: Element, seen: Set<Element>): TextBlock | null {
   const body =
     card.querySelector(selectors.searchFull) ?? card.querySelector(selectors.searchShort);
   if (!body) return null;
-  const link = firstNamed(selectors.searchAuthor, (s) => [...card.querySelectorAll(s)], isNamed);
+  const link = firstNamed(card, selectors.searchAuthor, isNamed);
   const id =
     postIdOfLink(card.querySelector(selectors.searchPostLink)) ??
     card.getAttribute('mid') ??
@@ -270,7 +272,7 @@ function searchBlock(text: Element, seen: Set<Element>): TextBlock | null {
 
 function mobilePostBlock(text: Element, page: URL | null): TextBlock | null {
   const item = closestOf(text, selectors.mobileItem) ?? text;
-  const link = firstNamed(selectors.mobileAuthor, (s) => [...item.querySelectorAll(s)], isNamed);
+  const link = firstNamed(item, selectors.mobileAuthor, isNamed);
   const who = authorOf(link);
   const single = page && urls.mobile.test(page.hostname) ? urls.detail.exec(page.pathname) : null;
   const id = single?.[1] ?? `h${hash(`${who.author?.id ?? ''}\n${textOf(text)}`)}`;
@@ -280,11 +282,7 @@ function mobilePostBlock(text: Element, page: URL | null): TextBlock | null {
 function mobileCommentBlock(item: Element): TextBlock | null {
   const body = firstOf(item, selectors.mobileCommentText);
   if (!body) return null;
-  const link = firstNamed(
-    selectors.author,
-    (s) => [...item.querySelectorAll(s)],
-    (found) => !body.contains(found),
-  );
+  const link = firstNamed(item, selectors.author, (found) => !body.contains(found));
   const who = authorOf(link);
   const id = `h${hash(`${who.author?.id ?? ''}\n${textOf(body)}`)}`;
   return { key: `comment:${id}`, kind: 'comment', element: item, text: [body], ...who };
@@ -313,8 +311,7 @@ function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 
 function uidOf(element: Element): string | null {
   const card = uidOfCard(element.getAttribute('usercard'));
   if (card) return card;
-  const anchor = element.closest('a[href]') ?? element.querySelector('a[href]');
-  const url = parseUrl(anchor?.getAttribute('href') ?? null, element.ownerDocument.baseURI);
+  const url = linkUrl(element);
   if (!url || !/(^|\.)weibo\.(com|cn)$/.test(url.hostname)) return null;
   return urls.account.exec(url.pathname)?.[1] ?? null;
 }
@@ -339,7 +336,7 @@ function account(uid: string, name: string): Account {
 
 /** The mblogid (or mid) a post link points at. */
 function postIdOfLink(link: Element | null | undefined): string | null {
-  const url = parseUrl(link?.getAttribute('href') ?? null, link?.ownerDocument.baseURI);
+  const url = hrefOf(link);
   if (!url || !/(^|\.)weibo\.(com|cn)$/.test(url.hostname)) return null;
   return urls.postLink.exec(url.pathname)?.[2] ?? null;
 }
@@ -350,16 +347,6 @@ function pagePostId(page: URL | null): string | null {
   return urls.pcPost.exec(page.pathname)?.[2] ?? urls.detail.exec(page.pathname)?.[1] ?? null;
 }
 
-// DOM reading, kept in this file so the adapter stays one self-contained answer (conventions §2).
-
-/** Matches under `root`, plus the match `root` is or sits in (a changed node inside a block). */
-function within(root: ParentNode, selector: string): Element[] {
-  const found = [...root.querySelectorAll(selector)];
-  const up = isElement(root) ? root.closest(selector) : null;
-  if (up && !found.includes(up)) found.unshift(up);
-  return found;
-}
-
 /** The nearest ancestor matching the first of `candidates` that matches any. */
 function closestOf(element: Element, candidates: readonly string[]): Element | null {
   for (const selector of candidates) {
@@ -367,89 +354,4 @@ function closestOf(element: Element, candidates: readonly string[]): Element | n
     if (found) return found;
   }
   return null;
-}
-
-function firstOf(scope: Element, candidates: readonly string[]): Element | null {
-  for (const selector of candidates) {
-    const found = scope.querySelector(selector);
-    if (found) return found;
-  }
-  return null;
-}
-
-/** The first accepted match of the first selector that has one; named elements beat avatars. */
-function firstNamed(
-  candidates: readonly string[],
-  query: (selector: string) => Element[],
-  accept: (element: Element) => boolean,
-): Element | null {
-  for (const selector of candidates) {
-    const matches = query(selector).filter(accept);
-    const match = matches.find(isNamed) ?? matches[0];
-    if (match) return match;
-  }
-  return null;
-}
-
-function isNamed(element: Element): boolean {
-  return textOf(element) !== '';
-}
-
-/** A leaf element labelled exactly one of `labels` (the report item of a menu). */
-function labelled(scope: Element, labels: readonly string[]): Element | null {
-  for (const element of scope.querySelectorAll('*')) {
-    if (element.childElementCount > 0) continue;
-    if (labels.includes(element.textContent?.trim() ?? '')) return element;
-  }
-  return null;
-}
-
-function attr(element: Element, names: readonly string[]): string | null {
-  for (const name of names) {
-    const value = element.getAttribute(name);
-    if (value) return value;
-  }
-  return null;
-}
-
-function pageUrl(root: ParentNode): URL | null {
-  const node = root as Node;
-  const doc = node.nodeType === 9 ? (node as Document) : node.ownerDocument;
-  return parseUrl(doc?.URL ?? null, undefined);
-}
-
-function parseUrl(href: string | null, base: string | undefined): URL | null {
-  if (!href) return null;
-  try {
-    return new URL(href, base);
-  } catch {
-    return null;
-  }
-}
-
-function isElement(node: unknown): node is Element {
-  return (node as Node | null)?.nodeType === 1;
-}
-
-function textOf(element: Element): string {
-  return (element.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** A page that differs from the fixtures yields fewer blocks, never an exception. */
-function tryRead<T>(read: () => T | null): T | null {
-  try {
-    return read();
-  } catch {
-    return null;
-  }
-}
-
-/** FNV-1a, for items without an id in the DOM: the same author and text give the same key. */
-function hash(value: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < value.length; i++) {
-    h ^= value.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
 }

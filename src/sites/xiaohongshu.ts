@@ -4,6 +4,20 @@
  * keeps its xsec_token, without which other staff may not open it. DOM facts: platforms.md §2.4.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
+import {
+  BlockSet,
+  firstOf,
+  firstOutside,
+  hash,
+  isElement,
+  linkedId,
+  linkUrl,
+  pageUrl,
+  select,
+  textOf,
+  tryRead,
+} from './dom';
+import { itemBlocks } from './item-blocks';
 import { platformMatches } from './platforms';
 
 const examples: readonly SiteExample[] = [
@@ -81,11 +95,24 @@ const selectors = {
   profile: '.user-info',
   profileName: ['.user-name'],
   bio: ['.user-desc'],
-  reportLabel: '举报',
+  reportLabels: ['举报'],
 };
 
 /** @mentions (`a.note-content-user`) and user links inside text are other people's names. */
 const ignore = ['a.note-content-user', 'a.mention', 'a[href*="/user/profile/"]'];
+
+const items = itemBlocks({
+  selectors,
+  authorOf,
+  // A note modal over the profile (`/user/profile/<uid>/<noteId>`) keeps the profile on the page;
+  // the page's own URL carries the xsec_token it was opened with.
+  owner: (page, name) => {
+    const owner = page && urls.account.exec(page.pathname)?.[1];
+    return owner ? account(owner, name, `${page.origin}${page.pathname}${page.search}`) : null;
+  },
+  cardId: (card) => linkedId(card, (url) => urls.note.exec(url.pathname)?.[1]),
+  commentId,
+});
 
 export const xiaohongshu: SiteAdapter = {
   id: 'xiaohongshu',
@@ -93,23 +120,15 @@ export const xiaohongshu: SiteAdapter = {
   examples,
   ignore,
   pageKind,
-  blocks(root) {
-    const found = new Map<string, TextBlock>();
-    const add = (block: TextBlock | null) => {
-      if (block && !found.has(block.key)) found.set(block.key, block);
-    };
+  *blocks(root) {
+    const found = new BlockSet();
     const page = pageUrl(root);
-    for (const block of noteBlocksAt(root, page)) add(block);
-    for (const header of select(root, selectors.profile)) {
-      add(tryRead(() => bioBlock(header, page)));
+    for (const block of noteBlocksAt(root, page)) {
+      if (found.add(block)) yield block;
     }
-    for (const card of select(root, selectors.card)) {
-      add(tryRead(() => cardBlock(card)));
-    }
-    for (const item of select(root, selectors.comment)) {
-      add(tryRead(() => commentBlock(item)));
-    }
-    return [...found.values()];
+    yield* found.readLazily(select(root, selectors.profile), (header) => items.bio(header, page));
+    yield* found.readLazily(select(root, selectors.card), (card) => items.card(card, page));
+    yield* found.readLazily(select(root, selectors.comment), items.comment);
   },
 };
 
@@ -142,72 +161,23 @@ function noteBlocks(note: Element, page: URL | null): TextBlock[] {
   const desc = firstOf(note, selectors.noteDesc);
   const id =
     (page && urls.note.exec(page.pathname)?.[1]) ??
-    `h${hash(text(title ?? note) + text(desc ?? note))}`;
+    `h${hash(textOf(title ?? note) + textOf(desc ?? note))}`;
   const who = authorOf(firstOutside(note, selectors.noteAuthor, selectors.comment));
-  const report = labelled(note, selectors.reportLabel, selectors.comment);
+  const report = items.reportIn(note);
   const extra = { ...who, ...(report ? { reportEntry: report } : {}) };
   const blocks: TextBlock[] = [];
-  if (title && text(title)) {
+  if (title && textOf(title)) {
     blocks.push({ key: `title:${id}`, kind: 'title', element: title, text: [title], ...extra });
   }
-  if (desc && text(desc)) {
+  if (desc && textOf(desc)) {
     blocks.push({ key: `post:${id}`, kind: 'post', element: desc, text: [desc], ...extra });
   }
   return blocks;
 }
 
-function bioBlock(header: Element, page: URL | null): TextBlock | null {
-  // A note modal over the profile (`/user/profile/<uid>/<noteId>`) keeps the profile on the page.
-  const owner = page && urls.account.exec(page.pathname)?.[1];
-  const bio = firstOf(header, selectors.bio);
-  if (!owner || !page || !bio) return null;
-  const name = firstOf(header, selectors.profileName);
-  const report = labelled(header, selectors.reportLabel, selectors.comment);
-  return {
-    key: `bio:${owner}`,
-    kind: 'bio',
-    element: header,
-    text: [bio],
-    // The page's own URL carries the xsec_token it was opened with.
-    author: account(owner, name ? text(name) : '', `${page.origin}${page.pathname}${page.search}`),
-    ...(name ? { authorElement: name } : {}),
-    ...(report ? { reportEntry: report } : {}),
-  };
-}
-
-function cardBlock(card: Element): TextBlock | null {
-  const title = firstOf(card, selectors.cardTitle);
-  const id = noteIdOfLinks(card);
-  if (!title || !id) return null;
-  return {
-    key: `card:${id}`,
-    kind: 'card',
-    element: card,
-    text: [title],
-    ...authorOf(firstOf(card, selectors.cardAuthor)),
-  };
-}
-
-function commentBlock(item: Element): TextBlock | null {
-  const body = firstOwn(item, selectors.commentText, selectors.comment);
-  if (!body) return null;
-  const who = authorOf(firstOwn(item, selectors.commentAuthor, selectors.comment, body));
-  const id = commentId(item) ?? `h${hash(`${who.author?.id ?? ''}\n${text(body)}`)}`;
-  const report = labelled(item, selectors.reportLabel, selectors.comment);
-  return {
-    key: `comment:${id}`,
-    kind: item.matches(selectors.reply) ? 'reply' : 'comment',
-    element: item,
-    text: [body],
-    ...who,
-    ...(report ? { reportEntry: report } : {}),
-  };
-}
-
 function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 'authorElement'> {
   if (!link) return {};
-  const anchor = link.closest('a[href]') ?? link.querySelector('a[href]');
-  const url = anchor && parseUrl(anchor.getAttribute('href'), anchor.ownerDocument.baseURI);
+  const url = linkUrl(link);
   const fromHref =
     url && urls.host.test(url.hostname) ? urls.account.exec(url.pathname)?.[1] : null;
   // Links can also carry the id as data-user-id (SX-xhs).
@@ -216,7 +186,7 @@ function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 
   if (!id) return {};
   const name = link.querySelector(selectors.authorName) ?? link;
   const profileUrl = fromHref && url ? url.href : `https://www.xiaohongshu.com/user/profile/${id}`;
-  return { author: account(id, text(name), profileUrl), authorElement: link };
+  return { author: account(id, textOf(name), profileUrl), authorElement: link };
 }
 
 function account(id: string, name: string, url: string): Account {
@@ -224,131 +194,8 @@ function account(id: string, name: string, url: string): Account {
   return { platform: 'xiaohongshu', id, ...(handle ? { handle } : {}), url };
 }
 
-function noteIdOfLinks(card: Element): string | null {
-  for (const link of card.querySelectorAll('a[href]')) {
-    const url = parseUrl(link.getAttribute('href'), card.ownerDocument.baseURI);
-    const id = url && urls.note.exec(url.pathname)?.[1];
-    if (id) return id;
-  }
-  return null;
-}
-
 /** Comment items carry `id="comment-<id>"`. */
 function commentId(item: Element): string | null {
   const fromId = /^comment-(\w+)$/.exec(item.id)?.[1];
   return fromId ?? item.getAttribute('data-comment-id');
-}
-
-// DOM reading, kept in this file so the adapter stays one self-contained answer (conventions §2).
-
-function select(root: ParentNode, selector: string): Element[] {
-  const found = [...root.querySelectorAll(selector)];
-  if (isElement(root) && root.matches(selector)) found.unshift(root);
-  return found;
-}
-
-function firstOf(scope: Element, candidates: readonly string[]): Element | null {
-  for (const selector of candidates) {
-    const found = scope.querySelector(selector);
-    if (found) return found;
-  }
-  return null;
-}
-
-/**
- * The first match that belongs to `item` itself, not to an item nested in it (replies) nor to
- * `notIn` (the text, whose user links are mentions). Named links beat bare avatar links.
- */
-function firstOwn(
-  item: Element,
-  candidates: readonly string[],
-  itemSelector: string,
-  notIn?: Element,
-): Element | null {
-  return firstNamed(
-    candidates,
-    (selector) => [...item.querySelectorAll(selector)],
-    (found) => found.closest(itemSelector) === item && !notIn?.contains(found),
-  );
-}
-
-/** The first match in `scope` outside any `exclude` element inside it (comments). */
-function firstOutside(
-  scope: Element,
-  candidates: readonly string[],
-  exclude: string,
-): Element | null {
-  return firstNamed(
-    candidates,
-    (selector) => select(scope, selector),
-    (found) => {
-      const excluded = found.closest(exclude);
-      return !excluded || !scope.contains(excluded);
-    },
-  );
-}
-
-function firstNamed(
-  candidates: readonly string[],
-  query: (selector: string) => Element[],
-  accept: (element: Element) => boolean,
-): Element | null {
-  for (const selector of candidates) {
-    const matches = query(selector).filter(accept);
-    const match = matches.find((element) => text(element) !== '') ?? matches[0];
-    if (match) return match;
-  }
-  return null;
-}
-
-/** A leaf element labelled exactly `label` (the report item of a menu), outside nested items. */
-function labelled(scope: Element, label: string, nested: string): Element | null {
-  for (const element of scope.querySelectorAll('*')) {
-    if (element.childElementCount > 0 || element.textContent?.trim() !== label) continue;
-    const owner = element.closest(nested);
-    if (!owner || owner === scope || !scope.contains(owner)) return element;
-  }
-  return null;
-}
-
-function pageUrl(root: ParentNode): URL | null {
-  const node = root as Node;
-  const doc = node.nodeType === 9 ? (node as Document) : node.ownerDocument;
-  return parseUrl(doc?.URL ?? null, undefined);
-}
-
-function parseUrl(href: string | null, base: string | undefined): URL | null {
-  if (!href) return null;
-  try {
-    return new URL(href, base);
-  } catch {
-    return null;
-  }
-}
-
-function isElement(node: unknown): node is Element {
-  return (node as Node | null)?.nodeType === 1;
-}
-
-function text(element: Element): string {
-  return (element.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** A page that differs from the fixtures yields fewer blocks, never an exception. */
-function tryRead<T>(read: () => T | null): T | null {
-  try {
-    return read();
-  } catch {
-    return null;
-  }
-}
-
-/** FNV-1a, for items without an id: the same author and text give the same key. */
-function hash(value: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < value.length; i++) {
-    h ^= value.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
 }

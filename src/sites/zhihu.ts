@@ -7,6 +7,19 @@
  * /work/shared/domain/platforms.md §1, §2.6.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
+import {
+  BlockSet,
+  firstNamed,
+  firstOf,
+  hash,
+  hrefOf,
+  labelled,
+  pageUrl,
+  parseUrl,
+  stringOf,
+  textOf,
+  within,
+} from './dom';
 import { platformMatches } from './platforms';
 
 const demoAgent = 'leadguard-demo-agent';
@@ -80,7 +93,9 @@ const selectors = {
   profileHeader: '.ProfileHeader-main, .ProfileHeader',
   profileName: ['.ProfileHeader-name'],
   profileBio: ['.ProfileHeader-headline', '.ProfileHeader-detailValue'],
-  reportLabel: '举报',
+  /** A comment's report control: a leaf button, link or span labelled 举报. */
+  reportControl: 'button, a, span',
+  reportLabels: ['举报'],
 };
 
 /** @mentions inside answers, articles and comments. */
@@ -92,27 +107,25 @@ export const zhihu: SiteAdapter = {
   examples,
   ignore,
   pageKind,
-  blocks(root) {
-    const found = new Map<string, TextBlock>();
-    const add = (block: TextBlock | null) => {
-      if (block && !found.has(block.key)) found.set(block.key, block);
-    };
+  *blocks(root) {
+    const found = new BlockSet();
     const page = pageUrl(root);
-    for (const bio of within(root, selectors.profileBio.join(', '))) {
-      add(tryRead(() => bioBlock(bio, page)));
-    }
-    for (const title of within(root, selectors.questionTitle)) {
-      add(tryRead(() => questionBlock(title, page)));
-    }
-    for (const title of within(root, selectors.postTitle)) {
-      add(tryRead(() => articleBlock(title, page)));
-    }
+    yield* found.readLazily(within(root, selectors.profileBio.join(', ')), (bio) =>
+      bioBlock(bio, page),
+    );
+    yield* found.readLazily(within(root, selectors.questionTitle), (title) =>
+      questionBlock(title, page),
+    );
+    yield* found.readLazily(within(root, selectors.postTitle), (title) =>
+      articleBlock(title, page),
+    );
     for (const item of within(root, selectors.item, selectors.comments)) {
-      add(tryRead(() => titleOfItem(item)));
-      add(tryRead(() => itemBlock(item)));
+      const title = found.read(() => titleOfItem(item));
+      if (title) yield title;
+      const block = found.read(() => itemBlock(item));
+      if (block) yield block;
     }
-    for (const text of within(root, selectors.commentText)) add(tryRead(() => commentBlock(text)));
-    return [...found.values()];
+    yield* found.readLazily(within(root, selectors.commentText), commentBlock);
   },
 };
 
@@ -234,12 +247,7 @@ function commentBlock(text: Element): TextBlock | null {
   if (!item) return null;
   const own = (e: Element) =>
     !text.contains(e) && (keyed ? e.closest(selectors.commentItem) === item : item.contains(e));
-  let link: Element | null = null;
-  for (const selector of selectors.authorLink) {
-    const links = [...item.querySelectorAll(selector)].filter(own);
-    link = links.find((l) => textOf(l) !== '') ?? links[0] ?? null;
-    if (link) break;
-  }
+  const link = firstNamed(item, selectors.authorLink, own);
   const token = link && tokenOf(link);
   // An avatar-only link names its user in the image's alt (XIU2-zh).
   const handle = link
@@ -247,8 +255,10 @@ function commentBlock(text: Element): TextBlock | null {
     : '';
   const id = item.getAttribute('data-id') ?? `h${hash(`${token ?? ''}\n${textOf(text)}`)}`;
   const nested = keyed && item.parentElement?.closest(selectors.commentItem);
-  const report = [...item.querySelectorAll('button, a, span')].find(
-    (e) => own(e) && e.childElementCount === 0 && e.textContent?.trim() === selectors.reportLabel,
+  const report = labelled(
+    item,
+    selectors.reportLabels,
+    (e) => e.matches(selectors.reportControl) && own(e),
   );
   return {
     key: `comment:${id}`,
@@ -297,7 +307,7 @@ function authorIn(scope: Element, zopName?: string): Pick<TextBlock, 'author' | 
 }
 
 function tokenOf(link: Element): string | null {
-  const url = parseUrl(link.getAttribute('href'), link.ownerDocument.baseURI);
+  const url = hrefOf(link);
   if (!url || !urls.www.test(url.hostname)) return null;
   return urls.account.exec(url.pathname)?.[1] ?? null;
 }
@@ -318,74 +328,4 @@ function idFromMeta(item: Element, pattern: RegExp): string | null {
     if (id) return id;
   }
   return null;
-}
-
-// DOM reading, kept in this file so the adapter stays one self-contained answer (conventions §2).
-
-/**
- * Matches under `root`, plus the match `root` is or sits in (a changed node inside a block),
- * unless a `barrier` lies between them (a comment inside an answer is not the answer).
- */
-function within(root: ParentNode, selector: string, barrier?: string): Element[] {
-  const found = [...root.querySelectorAll(selector)];
-  const up = isElement(root) ? root.closest(selector) : null;
-  const wall = up && barrier && isElement(root) ? root.closest(barrier) : null;
-  if (up && !(wall && up.contains(wall)) && !found.includes(up)) found.unshift(up);
-  return found;
-}
-
-function firstOf(scope: ParentNode, candidates: readonly string[]): Element | null {
-  for (const selector of candidates) {
-    const found = scope.querySelector(selector);
-    if (found) return found;
-  }
-  return null;
-}
-
-function stringOf(value: unknown): string | null {
-  return typeof value === 'number' || (typeof value === 'string' && value !== '')
-    ? String(value)
-    : null;
-}
-
-function pageUrl(root: ParentNode): URL | null {
-  const node = root as Node;
-  const doc = node.nodeType === 9 ? (node as Document) : node.ownerDocument;
-  return parseUrl(doc?.URL ?? null, undefined);
-}
-
-function parseUrl(href: string | null, base: string | undefined): URL | null {
-  if (!href) return null;
-  try {
-    return new URL(href, base);
-  } catch {
-    return null;
-  }
-}
-
-function isElement(node: unknown): node is Element {
-  return (node as Node | null)?.nodeType === 1;
-}
-
-function textOf(element: Element): string {
-  return (element.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** A page that differs from the fixtures yields fewer blocks, never an exception. */
-function tryRead<T>(read: () => T | null): T | null {
-  try {
-    return read();
-  } catch {
-    return null;
-  }
-}
-
-/** FNV-1a, for items without an id in the DOM: the same author and text give the same key. */
-function hash(value: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < value.length; i++) {
-    h ^= value.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
 }

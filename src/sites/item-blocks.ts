@@ -1,0 +1,138 @@
+/**
+ * The blocks that Douyin, Kuaishou, Toutiao and Xiaohongshu lay out alike: a profile header with a
+ * bio, feed cards with a title and author link, comments with nested replies and a 举报 menu. Each
+ * adapter passes its selectors and how its links name accounts; nothing here knows a site.
+ */
+import type { Account, TextBlock } from './adapter';
+import {
+  attr,
+  firstOf,
+  firstOwn,
+  hash,
+  labelled,
+  notNestedIn,
+  queryAll,
+  textOf,
+  type Query,
+} from './dom';
+
+export interface ItemSelectors {
+  comment: string;
+  commentText: readonly string[];
+  commentAuthor: readonly string[];
+  /** Attributes that carry the comment id. */
+  commentId?: readonly string[];
+  /** Replies, where the site marks them; else a comment inside a comment is a reply. */
+  reply?: string;
+  cardTitle: readonly string[];
+  cardAuthor: readonly string[];
+  /** A profile's own posts: cards there without an author line are the profile owner's. */
+  ownPosts?: string;
+  profile: string;
+  profileName: readonly string[];
+  bio: readonly string[];
+  /** Labels of the platform's own report control. */
+  reportLabels: readonly string[];
+}
+
+export type Author = Pick<TextBlock, 'author' | 'authorElement'>;
+
+export interface ItemSite {
+  selectors: ItemSelectors;
+  /** The account an author link (or its name inside it) names. */
+  authorOf(link: Element | null | undefined): Author;
+  /** The account whose profile the page shows, named `name`. */
+  owner(page: URL | null, name: string): Account | null;
+  /** The id of a feed card's item. */
+  cardId(card: Element): string | null;
+  /** The comment id where the site keeps it elsewhere than in `selectors.commentId`. */
+  commentId?(item: Element): string | null;
+  /** How to query inside comments (Douyin splits descendant selectors). */
+  query?: Query;
+}
+
+export interface ItemBlocks {
+  bio(header: Element, page: URL | null): TextBlock | null;
+  card(card: Element, page: URL | null): TextBlock | null;
+  comment(item: Element): TextBlock | null;
+  /** The 举报 item of `scope`'s own menu, not of a comment inside it. */
+  reportIn(scope: Element): Element | null;
+}
+
+export function itemBlocks(site: ItemSite): ItemBlocks {
+  const s = site.selectors;
+  const query = site.query ?? queryAll;
+
+  const reportIn = (scope: Element) =>
+    labelled(scope, s.reportLabels, notNestedIn(scope, s.comment));
+
+  const nameIn = (scope: ParentNode | null) => {
+    const name = scope && firstOf(scope, s.profileName);
+    return { name, text: name ? textOf(name) : '' };
+  };
+
+  return {
+    reportIn,
+
+    bio(header, page) {
+      const bio = firstOf(header, s.bio);
+      if (!bio) return null;
+      const { name, text } = nameIn(header);
+      const author = site.owner(page, text);
+      if (!author) return null;
+      const report = reportIn(header);
+      return {
+        key: `bio:${author.id}`,
+        kind: 'bio',
+        element: header,
+        text: [bio],
+        author,
+        ...(name ? { authorElement: name } : {}),
+        ...(report ? { reportEntry: report } : {}),
+      };
+    },
+
+    card(card, page) {
+      const title = firstOf(card, s.cardTitle);
+      const id = site.cardId(card);
+      if (!title || !id) return null;
+      const fromLink = site.authorOf(firstOf(card, s.cardAuthor));
+      const author =
+        fromLink.author ??
+        (s.ownPosts && card.closest(s.ownPosts)
+          ? site.owner(page, nameIn(card.ownerDocument.querySelector(s.profile)).text)
+          : null);
+      return {
+        key: `card:${id}`,
+        kind: 'card',
+        element: card,
+        text: [title],
+        ...(author ? { author } : {}),
+        ...(fromLink.authorElement ? { authorElement: fromLink.authorElement } : {}),
+      };
+    },
+
+    comment(item) {
+      const body = firstOwn(item, s.commentText, s.comment, undefined, query);
+      if (!body) return null;
+      const who = site.authorOf(firstOwn(item, s.commentAuthor, s.comment, body, query));
+      const id =
+        site.commentId?.(item) ??
+        attr(item, s.commentId ?? []) ??
+        `h${hash(`${who.author?.id ?? ''}\n${textOf(body)}`)}`;
+      const reply = s.reply ? item.matches(s.reply) : !!item.parentElement?.closest(s.comment);
+      return {
+        key: `comment:${id}`,
+        kind: reply ? 'reply' : 'comment',
+        element: item,
+        text: [body],
+        ...who,
+        // Looked up only when the card opens: walking every comment's subtree for 举报 up front
+        // was a third of the page scan (bench:page).
+        get reportEntry() {
+          return reportIn(item) ?? undefined;
+        },
+      };
+    },
+  };
+}
