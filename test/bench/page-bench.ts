@@ -532,6 +532,7 @@ async function main(): Promise<void> {
     say(
       `LeadGuard run ${i + 1}/${RUNS}: scan ${ms(run.scan)}, first highlight +${ms(run.firstFromStart)}, ` +
         `slices ${ms(run.sliceCpu)} in ${run.slices}, longest task ${taskText(run.scanTasks?.longest)}, ` +
+        `paints ${(run.scanTasks?.renderings ?? []).map(taskText).join(' ') || 'none'}, ` +
         `+${APPENDED}: ${ms(run.appendCpu)} cpu / ${ms(run.appendWall)} wall`,
     );
   }
@@ -642,7 +643,10 @@ async function main(): Promise<void> {
   );
   console.log(
     `Longest task during a scan (trace): ${taskText(worstTask)} ms after scan start ` +
-      `(script ${ms(worstTask?.script ?? NaN)}, rendering ${ms(worstTask?.rendering ?? NaN)}); ` +
+      `(script ${ms(worstTask?.script ?? NaN)}, rendering ${ms(worstTask?.rendering ?? NaN)}: ` +
+      `${Object.entries(worstTask?.steps ?? {})
+        .map(([step, time]) => `${step} ${ms(time)}`)
+        .join(', ')}); ` +
       `the Long Tasks API reported ${worstApi ? ms(worstApi) : 'none'}.`,
   );
 

@@ -61,6 +61,8 @@ export interface TaskInfo {
   script: number;
   rendering: number;
   kind: 'script' | 'rendering' | 'other';
+  /** ms per rendering step (UpdateLayoutTree, Layout, PrePaint, Paint) inside the task. */
+  steps: Record<string, number>;
 }
 
 export interface TaskWindow {
@@ -68,6 +70,8 @@ export interface TaskWindow {
   longest: TaskInfo | null;
   longestScript: TaskInfo | null;
   longestRendering: TaskInfo | null;
+  /** Rendering tasks, in order: how often the page painted and what each paint cost. */
+  renderings: TaskInfo[];
   /** Main-thread time in tasks of each kind inside the window, ms. */
   busyScript: number;
   busyRendering: number;
@@ -143,7 +147,13 @@ export function tasksBetween(events: TraceEvent[], from: string, to: string): Ta
     const script = covered(inside.filter((e) => scriptEvents.has(e.name))) / 1000;
     const rendering = covered(inside.filter((e) => renderingEvents.has(e.name))) / 1000;
     const duration = task.dur / 1000;
+    const steps: Record<string, number> = {};
+    for (const name of renderingEvents) {
+      const time = covered(inside.filter((e) => e.name === name)) / 1000;
+      if (time > 0) steps[name] = time;
+    }
     return {
+      steps,
       start: (task.ts - start.ts) / 1000,
       duration,
       script,
@@ -164,6 +174,7 @@ export function tasksBetween(events: TraceEvent[], from: string, to: string): Ta
     longest: longestOf(infos),
     longestScript: longestOf(infos.filter((t) => t.kind === 'script')),
     longestRendering: longestOf(infos.filter((t) => t.kind === 'rendering')),
+    renderings: infos.filter((t) => t.kind === 'rendering'),
     busyScript: sum(infos.filter((t) => t.kind === 'script')),
     busyRendering: sum(infos.filter((t) => t.kind === 'rendering')),
     busy: sum(infos),
