@@ -346,22 +346,28 @@ export function scanAutomaton(
           continue;
         }
         if (inf & SKIP) {
-          if (++gap > maxGap) s = 0;
-          i += width - 1;
-          continue;
-        }
-        if (sym === 0) {
-          s = 0;
-          i += width - 1;
-          continue;
-        }
-        let u = fail[s]!;
-        while (u !== 0 && (t = next(a, u, sym)) === 0) u = fail[u]!;
-        if (u === 0) t = rootNext[sym]!;
-        if (t === 0) {
-          s = 0;
-          i += width - 1;
-          continue;
+          // A separator that also starts phrases (+ in +v, +我) is noise inside a phrase (停+息),
+          // but starts a new match after noise or a finished phrase (反催收 ＋v, 反催收＋卫星).
+          t = sym !== 0 && (gap > 0 || emitFrom[s]! > 0) ? rootNext[sym]! : 0;
+          if (t === 0) {
+            if (!isJoiner(width === 1 ? c : text.codePointAt(i)!) && ++gap > maxGap) s = 0;
+            i += width - 1;
+            continue;
+          }
+        } else {
+          if (sym === 0) {
+            s = 0;
+            i += width - 1;
+            continue;
+          }
+          let u = fail[s]!;
+          while (u !== 0 && (t = next(a, u, sym)) === 0) u = fail[u]!;
+          if (u === 0) t = rootNext[sym]!;
+          if (t === 0) {
+            s = 0;
+            i += width - 1;
+            continue;
+          }
         }
       }
       s = t;
@@ -397,16 +403,32 @@ export function scanAutomaton(
   return into;
 }
 
+/**
+ * Code points that only shape the emoji before them (❤️ is ❤ + U+FE0F; 👍🏻 carries a skin tone;
+ * ZWJ sequences, keycaps, tag flags): one emoji is one noise character, so 私❤️我 is 私我.
+ */
+function isJoiner(cp: number): boolean {
+  return (
+    cp === 0xfe0f ||
+    cp === 0xfe0e ||
+    cp === 0x200d ||
+    cp === 0x20e3 ||
+    (cp >= 0x1f3fb && cp <= 0x1f3ff) ||
+    (cp >= 0xe0020 && cp <= 0xe007f)
+  );
+}
+
 /** Noise characters (separators, emoji) inside a span; repeats of a phrase character aren't noise. */
 function noiseIn(info: Int32Array, text: string, start: number, end: number): number {
   let n = 0;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c < 0xdc00 && i + 1 < end) {
-      const f = foldAstral(((c - 0xd800) << 10) + (text.charCodeAt(i + 1) - 0xdc00) + 0x10000);
-      if (f < 0 || f >= 0xe000) n++;
+      const cp = ((c - 0xd800) << 10) + (text.charCodeAt(i + 1) - 0xdc00) + 0x10000;
+      const f = foldAstral(cp);
+      if ((f < 0 || f >= 0xe000) && !isJoiner(cp)) n++;
       i++;
-    } else if (info[c]! & SKIP) n++;
+    } else if (info[c]! & SKIP && !isJoiner(c)) n++;
   }
   return n;
 }

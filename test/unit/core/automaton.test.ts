@@ -14,8 +14,13 @@ const phrases = [
   '代理退保',
   '他',
   '他们',
+  '私我',
+  '反催收',
+  '+卫星',
 ];
-const folded = phrases.map(foldPhrase);
+// Folding drops separators from phrases; the list compiler emits '+卫星' as it is (the homophone
+// form of 加卫星, 加 → +), so the automaton sees it the same way here.
+const folded = phrases.map((p) => (p === '+卫星' ? p : foldPhrase(p)));
 const automaton = buildAutomaton(folded);
 
 function find(text: string): string[] {
@@ -53,6 +58,14 @@ describe('the automaton', () => {
     ['vx12345', ['vx=vx']],
     ['代理退保代理退保', ['代理退保=代理退保', '代理退保=代理退保']],
     ['他们', ['他=他', '他们=他们']],
+    // One emoji is one noise character, however many code points draw it (#3 blind-4 corpus).
+    ['私❤️我', ['私我=私❤️我']],
+    ['私👍🏻我', ['私我=私👍🏻我']],
+    ['停👨‍👩‍👧息👨‍👩‍👧挂👨‍👩‍👧账', ['停息挂账=停👨‍👩‍👧息👨‍👩‍👧挂👨‍👩‍👧账']],
+    // + is noise inside a phrase, and starts one after noise or a finished phrase.
+    ['停+息挂账', ['停息挂账=停+息挂账']],
+    ['反催收＋卫星', ['反催收=反催收', '+卫星=＋卫星']],
+    ['反催收 ＋卫星', ['反催收=反催收', '+卫星=＋卫星']],
   ])('finds the phrases in %j', (text, expected) => {
     expect(find(text)).toEqual([...expected].sort());
   });
