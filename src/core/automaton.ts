@@ -342,10 +342,15 @@ export function scanAutomaton(
       let t = sym === 0 ? 0 : next(a, s, sym);
       if (t === 0) {
         if (sym === lastSym && sym !== 0) {
-          i += width - 1; // a repeat inside a phrase (征征信信)
-          continue;
-        }
-        if (inf & SKIP) {
+          // A repeat inside a phrase (征征信信) is skipped, unless a shorter suffix of what was
+          // read goes on with it: 退，dd went down 退d… and the lure dd starts at the first d.
+          let u = fail[s]!;
+          while (u !== 0 && (t = next(a, u, sym)) === 0) u = fail[u]!;
+          if (u === 0) {
+            i += width - 1;
+            continue;
+          }
+        } else if (inf & SKIP) {
           // A separator that also starts phrases (+ in +v, +我) is noise inside a phrase (停+息),
           // but starts a new match after noise or a finished phrase (反催收 ＋v, 反催收＋卫星).
           t = sym !== 0 && (gap > 0 || emitFrom[s]! > 0) ? rootNext[sym]! : 0;
