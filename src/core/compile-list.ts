@@ -216,8 +216,8 @@ export function homophoneVariants(phrase: string, table: Record<string, string[]
 
 /**
  * Pinyin spellings of an all-hanzi phrase: full (tingxiguazhang), initials (txgz, 3+ letters),
- * romanized prefixes/suffixes (tingxi挂账, zx修复, 停息gz) and single romanized characters
- * (征xin修复, 代理退bao). Readings come from pinyin-pro's contextual pinyin plus every polyphonic
+ * romanized prefixes/suffixes (tingxi挂账, zx修复, 停息gz), single romanized characters
+ * (征xin修复, 代理退bao) and single initials (d理投诉). Readings come from pinyin-pro's contextual pinyin plus every polyphonic
  * reading for the full form (pinyin('协商还款') says hai; polyphonic() also has huan).
  */
 export function pinyinVariants(phrase: string): [string, Variant][] {
@@ -261,6 +261,12 @@ export function pinyinVariants(phrase: string): [string, Variant][] {
   }
   for (let k = 1; k <= n - 2; k++) {
     out.push([chars.slice(0, k).join('') + initials.slice(k).join(''), Variant.mixedInitials]);
+  }
+  // One romanized initial among 3+ hanzi (d理投诉, 征x修复): the hanzi left still say which phrase.
+  if (n >= 4) {
+    for (let i = 0; i < n; i++) {
+      out.push([chars.map((c, j) => (j === i ? initials[j]! : c)).join(''), Variant.mixedInitials]);
+    }
   }
   return out;
 }

@@ -105,6 +105,13 @@ const negation =
 const negated = (text: string, start: number) =>
   negation.test(text.slice(Math.max(0, start - 12), start));
 
+/**
+ * Whether a lure ending at `end` is told, not asked (私信了一个博主, 私信过他): 了 or 过 followed by
+ * more words is something the writer did. 私信了解 and a closing 私信了哈 still ask (blind-7 corpus).
+ */
+const narrative = /^(?:了(?![解哈啊呀哦噢喔吧呢嘛～~]|[\s\p{P}]|$)|过)/u;
+const narrated = (text: string, end: number) => narrative.test(text.slice(end, end + 2));
+
 const near = (a: { start: number; end: number }, b: { start: number; end: number }, d: number) =>
   a.start - b.end <= d && b.start - a.end <= d;
 
@@ -216,7 +223,9 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
     !isQuoted(m) && !negated(text, m.start) && weightOf(m, base) >= 1.5;
   const inReach = (m: { start: number; end: number }) =>
     topics.some((t) => near(t, m, proximity)) || listedContacts.length > 0;
-  const reachedLures = lures.filter((m) => inReach(m) && solicits(m, weights.lure));
+  const reachedLures = lures.filter(
+    (m) => inReach(m) && solicits(m, weights.lure) && !narrated(text, m.end),
+  );
   const reachedContacts = contacts.filter(inReach);
   const reachedGuarantees = guarantees.filter((m) => inReach(m) && solicits(m, weights.guarantee));
   const reachedPolicies = policies.filter((m) => inReach(m) && solicits(m, weights.policy));
