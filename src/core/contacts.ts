@@ -5,7 +5,7 @@
  * folds numerals (normalize.ts).
  */
 import type { ContactType } from './list-schema';
-import { foldText } from './normalize';
+import { foldText, mayFoldToLetter } from './normalize';
 
 export interface Contact {
   type: ContactType;
@@ -145,11 +145,15 @@ export function extractContacts(
   text: string,
   isListed: (type: ContactType, value: string) => boolean = () => false,
 ): Contact[] {
-  const folded = foldText(text).toLowerCase();
+  // Most page text has neither a number nor a letter: it needs no folding (bench:page).
+  const runs = digitRuns(text);
+  const letters = mayFoldToLetter(text);
+  if (runs.length === 0 && !letters) return [];
+  let foldedText: string | null = null;
+  const folded = () => (foldedText ??= foldText(text));
+  const before = (start: number) => folded().slice(Math.max(0, start - 12), start);
   const contacts: Contact[] = [];
-  for (const run of digitRuns(text)) {
-    const start = run.starts[0]!;
-    const lead = folded.slice(Math.max(0, start - 12), start);
+  for (const run of runs) {
     let digits = run.digits;
     let offset = 0;
     if (digits.length === 13 && digits.startsWith('86')) {
@@ -163,30 +167,31 @@ export function extractContacts(
     const end = run.ends[run.ends.length - 1]!;
     const at = { start: run.starts[offset]!, end };
     if (phone) contacts.push({ type: 'phone', value: digits, ...at });
-    else if (qqLure.test(lead) && /^[1-9]\d{4,10}$/.test(digits))
+    else if (/^[1-9]\d{4,10}$/.test(digits) && qqLure.test(before(run.starts[0]!)))
       contacts.push({ type: 'qq', value: digits, ...at });
-    else if (wechatLure.test(lead) && digits.length >= 6)
+    else if (digits.length >= 6 && wechatLure.test(before(run.starts[0]!)))
       contacts.push({ type: 'wechat', value: digits, ...at });
     else {
       const listed = (['qq', 'wechat'] as const).find((type) => isListed(type, digits));
       if (listed) contacts.push({ type: listed, value: digits, ...at });
     }
   }
-  for (const m of folded.matchAll(wechatId)) {
+  // WeChat ids, Telegram handles and URLs all hold a letter.
+  if (!letters) return contacts.sort((a, b) => a.start - b.start || a.end - b.end);
+  for (const m of folded().matchAll(wechatId)) {
     const start = m.index;
-    const lead = folded.slice(Math.max(0, start - 12), start);
     const isUrlPart = urlPattern.test(m[0]);
     urlPattern.lastIndex = 0;
-    if (isUrlPart || (!wechatLure.test(lead) && !isListed('wechat', m[0]))) continue;
+    if (isUrlPart || (!wechatLure.test(before(start)) && !isListed('wechat', m[0]))) continue;
     contacts.push({ type: 'wechat', value: m[0], start, end: start + m[0].length });
   }
-  for (const m of folded.matchAll(telegramHandle)) {
+  for (const m of folded().matchAll(telegramHandle)) {
     const start = m.index + m[0].length - m[1]!.length;
     if (contacts.some((c) => c.start <= start && start < c.end)) continue;
     contacts.push({ type: 'telegram', value: m[1]!, start, end: start + m[1]!.length });
   }
   urlPattern.lastIndex = 0;
-  for (const m of folded.matchAll(urlPattern)) {
+  for (const m of folded().matchAll(urlPattern)) {
     const host = m[1]!.replace(/^www\./, '');
     const start = m.index;
     const hasScheme = m[0].startsWith('http');

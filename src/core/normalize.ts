@@ -236,6 +236,25 @@ export function foldText(text: string): string {
   return result;
 }
 
+/** Whether any character of `text` folds to a–z (ｖ, Ⓥ, 𝐯 …): the contact extractor's gate. */
+export function mayFoldToLetter(text: string): boolean {
+  const fold = foldTableOf();
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const cp = c >= 0xd800 && c < 0xdc00 ? text.codePointAt(i)! : c;
+    if (cp > 0xffff) {
+      const folded = foldAstral(cp);
+      if (folded >= 0x61 && folded <= 0x7a) return true;
+      i++;
+      continue;
+    }
+    const f = fold[c]!;
+    if (f >= 0x61 && f <= 0x7a) return true;
+  }
+  return false;
+}
+
 export const isAsciiLetter = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 export const isAsciiDigit = (c: number) => c >= 0x30 && c <= 0x39;
 

@@ -41,8 +41,32 @@ const skippedTags = new Set([
   'SELECT',
 ]);
 
+interface Ignore {
+  selector: string;
+  /** Every selector's subject needs a class, id or attribute, so a bare <span> can't match. */
+  needsAttributes: boolean;
+}
+
+const ignores = new WeakMap<readonly string[], Ignore>();
+
+function ignoreOf(extra: readonly string[]): Ignore {
+  let ignore = ignores.get(extra);
+  if (!ignore) {
+    const all = [...mentionSelectors, ...extra, '[data-leadguard-ui]'];
+    ignore = {
+      selector: all.join(','),
+      needsAttributes: all.every((s) => /[.#[]/.test(s.split(/[\s>+~]+/).pop() ?? '')),
+    };
+    ignores.set(extra, ignore);
+  }
+  return ignore;
+}
+
 export function blockText(elements: readonly Element[], ignore: readonly string[] = []): BlockText {
-  const ignoreSelector = [...mentionSelectors, ...ignore, '[data-leadguard-ui]'].join(',');
+  const { selector: ignoreSelector, needsAttributes } = ignoreOf(ignore);
+  // Matching the ignore list costs a selector match per node; most text spans have no attributes.
+  const isIgnored = (el: Element) =>
+    (!needsAttributes || el.hasAttributes()) && el.matches(ignoreSelector);
   const parts: string[] = [];
   const segments: TextSegment[] = [];
   let length = 0;
@@ -59,7 +83,7 @@ export function blockText(elements: readonly Element[], ignore: readonly string[
     }
     if (node.nodeType !== 1) return;
     const el = node as Element;
-    if (skippedTags.has(el.tagName) || el.matches(ignoreSelector)) return;
+    if (skippedTags.has(el.tagName) || isIgnored(el)) return;
     if (el.tagName === 'IMG') {
       const alt = el.getAttribute('alt');
       // A sticker named like an emote code ([哇R]) is decoration between characters (征[哇R]信):

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { compileList } from '../../../src/core/compile-list';
 import { extractContacts } from '../../../src/core/contacts';
 import { loadMatcher, scanText } from '../../../src/core/matcher';
-import { foldText } from '../../../src/core/normalize';
+import { foldText, mayFoldToLetter } from '../../../src/core/normalize';
 import { assess } from '../../../src/core/score';
 import { sampleList } from './sample-list';
 
@@ -118,6 +118,15 @@ describe('fuzzing the engine', () => {
         const a = assess(matcher, t);
         expect(['lead', 'mention', 'clean']).toContain(a.verdict);
         for (const m of a.matches) expect(t.slice(m.start, m.end)).toBe(m.text);
+      }),
+      params,
+    );
+  });
+
+  it('gates contact reading exactly: mayFoldToLetter is whether the folded text has a–z', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(mayFoldToLetter(t)).toBe(/[a-z]/.test(foldText(t)));
       }),
       params,
     );

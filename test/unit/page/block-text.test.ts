@@ -19,6 +19,11 @@ describe('block text', () => {
     expect(text.text).toBe('停😀息挂账 找我');
   });
 
+  it('honours ignores that name a bare element, not only classes and attributes', () => {
+    const el = html('<p>停息挂账<sup>1</sup> <span>找我</span><a href="/u/2">@小李</a></p>');
+    expect(blockText([el], ['sup', 'p > a']).text).toBe('停息挂账 找我');
+  });
+
   it('maps offsets back to a DOM range over exactly the page’s characters', () => {
     const el = html('<p><span>征</span><img alt="[哇R]"><span>信修复</span> 加V</p>');
     const text = blockText([el]);
