@@ -80,7 +80,7 @@ function quotedSpans(text: string): [number, number][] {
  * a trailing 私 (私信), and contact emoji. They count as weak 引流 matches.
  */
 const bareLure =
-  /(?<![\p{L}\p{N}])[vVｖＶqQｑＱ](?![\p{L}\p{N}])|私(?=[\s，。,.!！~～]*$)|(?<![\p{L}])私(?=[\s，。,.!！~～]|$)|💬|📩|✉️?|📞|☎️?|📱|🐧|🛰️?|加[👆👇☝]/gu;
+  /(?<![\p{L}\p{N}])[vVｖＶqQｑＱ](?![\p{L}\p{N}])|私(?=[\s，。,.!！~～]*$)|(?<![\p{L}])私(?=[\s，。,.!！~～]|$)|💬|📩|✉️?|📞|☎️?|📱|📮|🐧|🛰️?|加[👆👇☝]/gu;
 const BARE_LURE_RULE = -1;
 
 function bareLures(text: string): Match[] {
@@ -110,7 +110,20 @@ const negated = (text: string, start: number) =>
  * more words is something the writer did. 私信了解 and a closing 私信了哈 still ask (blind-7 corpus).
  */
 const narrative = /^(?:了(?![解哈啊呀哦噢喔吧呢嘛～~]|[\s\p{P}]|$)|过)/u;
-const narrated = (text: string, end: number) => narrative.test(text.slice(end, end + 2));
+/** …or what someone told the writer to do (让我私信, 叫我加V). */
+const reported = /(?:让|叫|要|要求)我$/u;
+const narrated = (text: string, m: { start: number; end: number }) =>
+  narrative.test(text.slice(m.end, m.end + 2)) ||
+  reported.test(text.slice(Math.max(0, m.start - 4), m.start));
+
+/**
+ * A fee the writer paid or was charged (交了5000服务费, 收取服务费后失联), or a promise someone else
+ * made (说能退回八成保费, 号称包过), is a story, not an offer.
+ */
+const toldPromise =
+  /(?:(?:交了?|付了|收了|收取|被收|骗走|骗了|转了)[^，。！？!?；;\n]{0,6}|(?:说|称|宣称|号称|声称)(?:能|可以|会|是)?)$/u;
+const promiseTold = (text: string, start: number) =>
+  toldPromise.test(text.slice(Math.max(0, start - 10), start));
 
 const near = (a: { start: number; end: number }, b: { start: number; end: number }, d: number) =>
   a.start - b.end <= d && b.start - a.end <= d;
@@ -224,10 +237,12 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
   const inReach = (m: { start: number; end: number }) =>
     topics.some((t) => near(t, m, proximity)) || listedContacts.length > 0;
   const reachedLures = lures.filter(
-    (m) => inReach(m) && solicits(m, weights.lure) && !narrated(text, m.end),
+    (m) => inReach(m) && solicits(m, weights.lure) && !narrated(text, m),
   );
   const reachedContacts = contacts.filter(inReach);
-  const reachedGuarantees = guarantees.filter((m) => inReach(m) && solicits(m, weights.guarantee));
+  const reachedGuarantees = guarantees.filter(
+    (m) => inReach(m) && solicits(m, weights.guarantee) && !promiseTold(text, m.start),
+  );
   const reachedPolicies = policies.filter((m) => inReach(m) && solicits(m, weights.policy));
 
   /**
@@ -256,7 +271,9 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
       .slice(0, cap)
       .reduce((sum, w) => sum + w, 0);
   const strongTopics = topics.filter((m) => rules[m.rule]!.signal === 'strong');
-  const topicScore = best(topics, weights.topicStrong, 3);
+  // Weak topics are everyday debtor words: a question naming three of them (协商还款, 困难证明,
+  // 医院证明) is not three times a lead (blind-8 corpus), so only two count without a strong one.
+  const topicScore = best(topics, weights.topicStrong, strongTopics.length > 0 ? 3 : 2);
   const lureScore = best(reachedLures, weights.lure, 2);
   const contactScore =
     Math.min(new Set(reachedContacts.map((c) => `${c.type}:${c.value}`)).size, 2) *
