@@ -4,10 +4,13 @@
  */
 import type { TextBlock } from './adapter';
 
-/** How to ask a scope for the elements matching a selector (Douyin splits descendant selectors). */
-export type Query = (scope: ParentNode, selector: string) => Element[];
+/**
+ * How to ask a scope for the elements matching a selector, in document order (Douyin splits
+ * descendant selectors). Callers that want the first accepted match stop iterating there.
+ */
+export type Query = (scope: ParentNode, selector: string) => Iterable<Element>;
 
-export const queryAll: Query = (scope, selector) => [...scope.querySelectorAll(selector)];
+export const queryAll: Query = (scope, selector) => scope.querySelectorAll(selector);
 
 const always = () => true;
 
@@ -53,7 +56,7 @@ export class BlockSet {
 
 /** Matches under `root`, and `root` itself first: the scanner re-reads a changed block from it. */
 export function select(root: ParentNode, selector: string, query: Query = queryAll): Element[] {
-  const found = query(root, selector);
+  const found = [...query(root, selector)];
   if (isElement(root) && root.matches(selector)) found.unshift(root);
   return found;
 }
@@ -90,15 +93,21 @@ export function firstNamed(
   query: Query = queryAll,
 ): Element | null {
   for (const selector of candidates) {
-    const matches = query(scope, selector).filter(accept);
-    const match = matches.find(isNamed) ?? matches[0];
-    if (match) return match;
+    let unnamed: Element | null = null;
+    for (const match of query(scope, selector)) {
+      if (!accept(match)) continue;
+      if (isNamed(match)) return match;
+      unnamed ??= match;
+    }
+    if (unnamed) return unnamed;
   }
   return null;
 }
 
+const visible = /\S/;
+
 export function isNamed(element: Element): boolean {
-  return textOf(element) !== '';
+  return visible.test(element.textContent ?? '');
 }
 
 /**

@@ -228,17 +228,26 @@ function awemeIdIn(item: Element): string | null {
  * long page (bench:page: 10 µs on the first comment, 62–107 µs on the 5,000th); two simple
  * queries cost 1–4 µs anywhere.
  */
-function descendants(root: ParentNode, selector: string): Element[] {
+function* descendants(root: ParentNode, selector: string): Generator<Element> {
   const split = /[,>+~]/.test(selector) ? -1 : selector.lastIndexOf(' ');
   const head = selector.slice(0, split);
   const insideBrackets = head.split('[').length !== head.split(']').length;
-  if (split <= 0 || insideBrackets) return [...root.querySelectorAll(selector)];
+  if (split <= 0 || insideBrackets) {
+    yield* root.querySelectorAll(selector);
+    return;
+  }
   const outer = selector.slice(0, split).trim();
   const inner = selector.slice(split + 1).trim();
-  const scopes: ParentNode[] = [...root.querySelectorAll(outer)];
   // `A B` asked of an element also matches when A is the element or one of its ancestors.
-  if (isElement(root) && root.closest(outer)) scopes.unshift(root);
-  const out = new Set<Element>();
-  for (const scope of scopes) for (const el of scope.querySelectorAll(inner)) out.add(el);
-  return [...out];
+  if (isElement(root) && root.closest(outer)) {
+    yield* root.querySelectorAll(inner);
+    return;
+  }
+  // A scope inside an earlier one adds nothing: the earlier one's matches hold its matches.
+  let covering: Element | null = null;
+  for (const scope of root.querySelectorAll(outer)) {
+    if (covering?.contains(scope)) continue;
+    covering = scope;
+    yield* scope.querySelectorAll(inner);
+  }
 }
