@@ -19,6 +19,7 @@ import {
   pageUrl,
   stringOf,
   textOf,
+  namedAccount,
 } from './dom';
 import { platformMatches } from './platforms';
 
@@ -379,13 +380,7 @@ function dynamicBlock(text: Element, page: URL | null, seen: Set<Element>): Text
 }
 
 function account(mid: string, name: string): Account {
-  const handle = name.trim();
-  return {
-    platform: 'bilibili',
-    id: mid,
-    ...(handle ? { handle } : {}),
-    url: `https://space.bilibili.com/${mid}`,
-  };
+  return namedAccount('bilibili', mid, name, `https://space.bilibili.com/${mid}`);
 }
 
 /** The mid of a user link: its space.bilibili.com/<mid> href or data-user-profile-id. */

@@ -2,7 +2,8 @@
  * How the site adapters walk a page. What to read (selectors, URL patterns, labels) is each
  * adapter's own data, passed in; nothing here knows a site.
  */
-import type { TextBlock } from './adapter';
+import type { Account, TextBlock } from './adapter';
+import type { PlatformId } from './platforms';
 
 /**
  * How to ask a scope for the elements matching a selector, in document order (Douyin splits
@@ -234,6 +235,29 @@ export function isElement(node: unknown): node is Element {
 /** Text as shown: handles and fallback keys must not change when the page re-indents. */
 export function textOf(element: Element): string {
   return (element.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+export type Author = Pick<TextBlock, 'author' | 'authorElement'>;
+
+/** An account as a page names it: the handle as shown, without the @ that replies and cards add. */
+export function namedAccount(
+  platform: PlatformId,
+  id: string,
+  name: string,
+  url?: string,
+): Account {
+  const handle = name.replace(/^@/, '').trim();
+  return { platform, id, ...(handle ? { handle } : {}), ...(url ? { url } : {}) };
+}
+
+/** The author a profile link names; `refOf` reads the site's account reference from its URL. */
+export function linkAuthor<T>(
+  link: Element | null | undefined,
+  refOf: (url: URL | null) => T | null,
+  account: (ref: T, name: string) => Account,
+): Author {
+  const ref = link ? refOf(linkUrl(link)) : null;
+  return link && ref ? { author: account(ref, textOf(link)), authorElement: link } : {};
 }
 
 /** A page that differs from the fixtures yields fewer blocks, never an exception. */

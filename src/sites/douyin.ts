@@ -6,14 +6,15 @@
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
   BlockSet,
-  firstOutside,
   hash,
   isElement,
   linkedId,
-  linkUrl,
   pageUrl,
   select,
   textOf,
+  linkAuthor,
+  namedAccount,
+  type Author,
 } from './dom';
 import { itemBlocks } from './item-blocks';
 import { platformMatches } from './platforms';
@@ -81,7 +82,7 @@ const selectors = {
   /** Attributes that carry the aweme id (`.sliderVideo` also has a `video_<id>` class). */
   awemeIdAttributes: ['data-e2e-aweme-id', 'data-e2e-vid', 'data-aweme-id'],
   /** Where the item's author link is. */
-  itemAuthor: [
+  postAuthor: [
     '[data-e2e="user-info"] a[href*="/user/"]',
     '[data-e2e="feed-video-nickname"]',
     '[data-e2e="video-avatar"]',
@@ -155,33 +156,15 @@ function descBlock(desc: Element, page: URL | null): TextBlock | null {
   const scope = item ?? desc;
   const id =
     awemeId(desc) ?? (item && awemeIdIn(item)) ?? itemIdOf(page) ?? `h${hash(textOf(desc))}`;
-  const link = firstOutside(scope, selectors.itemAuthor, selectors.comment, descendants);
-  const report = item && items.reportIn(item);
-  return {
-    key: `post:${id}`,
-    kind: 'post',
-    element: desc,
-    text: [desc],
-    ...authorOf(link),
-    ...(report ? { reportEntry: report } : {}),
-  };
+  return items.post(desc, 'post', id, scope);
 }
 
-function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 'authorElement'> {
-  const id = link && accountId(linkUrl(link));
-  if (!link || !id) return {};
-  return { author: account(id, textOf(link)), authorElement: link };
+function authorOf(link: Element | null | undefined): Author {
+  return linkAuthor(link, accountId, account);
 }
 
 function account(id: string, name: string): Account {
-  // Search cards write the author as "@name".
-  const handle = name.replace(/^@/, '');
-  return {
-    platform: 'douyin',
-    id,
-    ...(handle ? { handle } : {}),
-    url: `https://www.douyin.com/user/${id}`,
-  };
+  return namedAccount('douyin', id, name, `https://www.douyin.com/user/${id}`);
 }
 
 function accountId(url: URL | null): string | null {

@@ -7,12 +7,14 @@ import type { Account, TextBlock } from './adapter';
 import {
   attr,
   firstOf,
+  firstOutside,
   firstOwn,
   hash,
   labelled,
   notNestedIn,
   queryAll,
   textOf,
+  type Author,
   type Query,
 } from './dom';
 
@@ -24,6 +26,8 @@ export interface ItemSelectors {
   commentId?: readonly string[];
   /** Replies, where the site marks them; else a comment inside a comment is a reply. */
   reply?: string;
+  /** Where a post's author link is, inside the post's scope and outside its comments. */
+  postAuthor: readonly string[];
   cardTitle: readonly string[];
   cardAuthor: readonly string[];
   /** A profile's own posts: cards there without an author line are the profile owner's. */
@@ -34,8 +38,6 @@ export interface ItemSelectors {
   /** Labels of the platform's own report control. */
   reportLabels: readonly string[];
 }
-
-export type Author = Pick<TextBlock, 'author' | 'authorElement'>;
 
 export interface ItemSite {
   selectors: ItemSelectors;
@@ -52,6 +54,8 @@ export interface ItemSite {
 }
 
 export interface ItemBlocks {
+  /** A post's own text (description, caption, title); its author and 举报 are in `scope`. */
+  post(element: Element, kind: 'post' | 'title', id: string, scope: Element): TextBlock;
   bio(header: Element, page: URL | null): TextBlock | null;
   card(card: Element, page: URL | null): TextBlock | null;
   comment(item: Element): TextBlock | null;
@@ -73,6 +77,19 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
 
   return {
     reportIn,
+
+    post(element, kind, id, scope) {
+      const link = firstOutside(scope, s.postAuthor, s.comment, query);
+      const report = reportIn(scope);
+      return {
+        key: `${kind}:${id}`,
+        kind,
+        element,
+        text: [element],
+        ...site.authorOf(link),
+        ...(report ? { reportEntry: report } : {}),
+      };
+    },
 
     bio(header, page) {
       const bio = firstOf(header, s.bio);

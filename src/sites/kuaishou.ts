@@ -4,7 +4,17 @@
  * (platforms.md §2.2, "unverified"); the rest follows the same names and is marked as guessed.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
-import { BlockSet, firstOutside, hash, linkedId, linkUrl, pageUrl, select, textOf } from './dom';
+import {
+  BlockSet,
+  hash,
+  linkedId,
+  pageUrl,
+  select,
+  textOf,
+  linkAuthor,
+  namedAccount,
+  type Author,
+} from './dom';
 import { itemBlocks } from './item-blocks';
 import { platformMatches } from './platforms';
 
@@ -45,7 +55,7 @@ const selectors = {
   caption: '.short-video-info .video-info-title',
   /** The detail's info panel: its author and 举报 are inside (guessed). */
   captionScope: '.short-video-info',
-  captionAuthor: ['.profile-user a.profile-user-name', 'a[href*="/profile/"]'],
+  postAuthor: ['.profile-user a.profile-user-name', 'a[href*="/profile/"]'],
   /** Comment and reply items (platforms.md §2.2, one scraper). */
   comment: '.comment-item.comment-list-item',
   commentAuthor: [
@@ -112,32 +122,15 @@ function pageKind(url: URL): PageKind | null {
 function captionBlock(caption: Element, page: URL | null): TextBlock | null {
   const scope = caption.closest(selectors.captionScope) ?? caption;
   const id = (page && urls.video.exec(page.pathname)?.[1]) ?? `h${hash(textOf(caption))}`;
-  const link = firstOutside(scope, selectors.captionAuthor, selectors.comment);
-  const report = items.reportIn(scope);
-  return {
-    key: `post:${id}`,
-    kind: 'post',
-    element: caption,
-    text: [caption],
-    ...authorOf(link),
-    ...(report ? { reportEntry: report } : {}),
-  };
+  return items.post(caption, 'post', id, scope);
 }
 
-function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 'authorElement'> {
-  const id = link && accountId(linkUrl(link));
-  if (!link || !id) return {};
-  return { author: account(id, textOf(link)), authorElement: link };
+function authorOf(link: Element | null | undefined): Author {
+  return linkAuthor(link, accountId, account);
 }
 
 function account(id: string, name: string): Account {
-  const handle = name.replace(/^@/, '');
-  return {
-    platform: 'kuaishou',
-    id,
-    ...(handle ? { handle } : {}),
-    url: `https://www.kuaishou.com/profile/${id}`,
-  };
+  return namedAccount('kuaishou', id, name, `https://www.kuaishou.com/profile/${id}`);
 }
 
 function accountId(url: URL | null): string | null {

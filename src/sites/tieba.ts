@@ -16,6 +16,7 @@ import {
   stringOf,
   textOf,
   within,
+  namedAccount,
 } from './dom';
 import { platformMatches } from './platforms';
 
@@ -348,12 +349,7 @@ function pageOwner(page: URL | null): string | null {
 }
 
 function account(id: string, name: string): Account {
-  const handle = name.trim();
-  return {
-    platform: 'tieba',
-    id,
-    ...(handle ? { handle } : {}),
-    // A numeric user_id has no public profile URL; a portrait has.
-    ...(urls.portrait.test(id) ? { url: `https://tieba.baidu.com/home/main?id=${id}` } : {}),
-  };
+  // A numeric user_id has no public profile URL; a portrait has.
+  const url = urls.portrait.test(id) ? `https://tieba.baidu.com/home/main?id=${id}` : undefined;
+  return namedAccount('tieba', id, name, url);
 }

@@ -4,7 +4,17 @@
  * sec-uid). Only the feed card DOM has a public source (platforms.md §2.7); the rest is guessed.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
-import { BlockSet, firstOutside, hash, linkedId, linkUrl, pageUrl, select, textOf } from './dom';
+import {
+  BlockSet,
+  hash,
+  linkedId,
+  pageUrl,
+  select,
+  textOf,
+  linkAuthor,
+  namedAccount,
+  type Author,
+} from './dom';
 import { itemBlocks } from './item-blocks';
 import { platformMatches } from './platforms';
 
@@ -68,7 +78,7 @@ const selectors = {
   title: '.article-content > h1, .video-info > h1',
   /** Article body (`.syl-article-base`) and 微头条 text (guessed). */
   body: 'article.syl-article-base, .wtt-content',
-  detailAuthor: [
+  postAuthor: [
     '.article-meta .name a[href*="/c/user/"]',
     '.author-info a.user-name[href*="/c/user/"]',
     '.author-info a[href*="/c/user/"]',
@@ -149,16 +159,7 @@ function detailBlock(element: Element, kind: 'title' | 'post', page: URL | null)
   if (!textOf(element)) return null;
   const scope = element.closest(selectors.detail) ?? element;
   const id = (page && urls.item.exec(page.pathname)?.[1]) ?? `h${hash(textOf(element))}`;
-  const who = authorOf(firstOutside(scope, selectors.detailAuthor, selectors.comment));
-  const report = items.reportIn(scope);
-  return {
-    key: `${kind}:${id}`,
-    kind,
-    element,
-    text: [element],
-    ...who,
-    ...(report ? { reportEntry: report } : {}),
-  };
+  return items.post(element, kind, id, scope);
 }
 
 interface UserRef {
@@ -167,20 +168,13 @@ interface UserRef {
   token: boolean;
 }
 
-function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 'authorElement'> {
-  const ref = link && userRef(linkUrl(link));
-  if (!link || !ref) return {};
-  return { author: account(ref, textOf(link)), authorElement: link };
+function authorOf(link: Element | null | undefined): Author {
+  return linkAuthor(link, userRef, account);
 }
 
 function account(ref: UserRef, name: string): Account {
-  const handle = name.replace(/^@/, '');
-  return {
-    platform: 'toutiao',
-    id: ref.id,
-    ...(handle ? { handle } : {}),
-    url: `https://www.toutiao.com/c/user/${ref.token ? 'token/' : ''}${ref.id}/`,
-  };
+  const url = `https://www.toutiao.com/c/user/${ref.token ? 'token/' : ''}${ref.id}/`;
+  return namedAccount('toutiao', ref.id, name, url);
 }
 
 function userRef(url: URL | null): UserRef | null {

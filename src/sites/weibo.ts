@@ -21,6 +21,7 @@ import {
   pageUrl,
   textOf,
   within,
+  namedAccount,
 } from './dom';
 import { platformMatches } from './platforms';
 
@@ -325,13 +326,7 @@ function uidOfCard(value: string | null): string | null {
 }
 
 function account(uid: string, name: string): Account {
-  const handle = name.replace(/^@/, '').trim();
-  return {
-    platform: 'weibo',
-    id: uid,
-    ...(handle ? { handle } : {}),
-    url: `https://weibo.com/u/${uid}`,
-  };
+  return namedAccount('weibo', uid, name, `https://weibo.com/u/${uid}`);
 }
 
 /** The mblogid (or mid) a post link points at. */

@@ -7,7 +7,6 @@ import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './a
 import {
   BlockSet,
   firstOf,
-  firstOutside,
   hash,
   isElement,
   linkedId,
@@ -16,6 +15,8 @@ import {
   select,
   textOf,
   tryRead,
+  namedAccount,
+  type Author,
 } from './dom';
 import { itemBlocks } from './item-blocks';
 import { platformMatches } from './platforms';
@@ -71,7 +72,7 @@ const selectors = {
   note: '#noteContainer',
   noteTitle: ['#detail-title'],
   noteDesc: ['#detail-desc'],
-  noteAuthor: [
+  postAuthor: [
     '.author-wrapper a.name[href*="/user/profile/"]',
     '.author-wrapper a[href*="/user/profile/"]',
     'a[href*="/user/profile/"]',
@@ -162,20 +163,13 @@ function noteBlocks(note: Element, page: URL | null): TextBlock[] {
   const id =
     (page && urls.note.exec(page.pathname)?.[1]) ??
     `h${hash(textOf(title ?? note) + textOf(desc ?? note))}`;
-  const who = authorOf(firstOutside(note, selectors.noteAuthor, selectors.comment));
-  const report = items.reportIn(note);
-  const extra = { ...who, ...(report ? { reportEntry: report } : {}) };
   const blocks: TextBlock[] = [];
-  if (title && textOf(title)) {
-    blocks.push({ key: `title:${id}`, kind: 'title', element: title, text: [title], ...extra });
-  }
-  if (desc && textOf(desc)) {
-    blocks.push({ key: `post:${id}`, kind: 'post', element: desc, text: [desc], ...extra });
-  }
+  if (title && textOf(title)) blocks.push(items.post(title, 'title', id, note));
+  if (desc && textOf(desc)) blocks.push(items.post(desc, 'post', id, note));
   return blocks;
 }
 
-function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 'authorElement'> {
+function authorOf(link: Element | null | undefined): Author {
   if (!link) return {};
   const url = linkUrl(link);
   const fromHref =
@@ -190,8 +184,7 @@ function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 
 }
 
 function account(id: string, name: string, url: string): Account {
-  const handle = name.replace(/^@/, '');
-  return { platform: 'xiaohongshu', id, ...(handle ? { handle } : {}), url };
+  return namedAccount('xiaohongshu', id, name, url);
 }
 
 /** Comment items carry `id="comment-<id>"`. */

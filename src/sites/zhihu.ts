@@ -19,6 +19,7 @@ import {
   stringOf,
   textOf,
   within,
+  namedAccount,
 } from './dom';
 import { platformMatches } from './platforms';
 
@@ -313,13 +314,7 @@ function tokenOf(link: Element): string | null {
 }
 
 function account(token: string, name: string): Account {
-  const handle = name.trim();
-  return {
-    platform: 'zhihu',
-    id: token,
-    ...(handle ? { handle } : {}),
-    url: `https://www.zhihu.com/people/${token}`,
-  };
+  return namedAccount('zhihu', token, name, `https://www.zhihu.com/people/${token}`);
 }
 
 function idFromMeta(item: Element, pattern: RegExp): string | null {
