@@ -106,7 +106,7 @@ export function digitRuns(text: string): DigitRun[] {
 
 const qqLure = /(qq|扣扣|企鹅|球球|抠抠|q号|q群|\ue001)[\s\u200b]*[号群]?\s*[:：是为]?\s*$/u;
 const wechatLure =
-  /(微信|薇信|威信|徽信|维信|卫星|v信|vx|wx|weixin|wechat|加v|\+v|v❤|绿泡泡|\ue002|v|微)[\s\u200b]*[号]?\s*[:：是为]?\s*$/u;
+  /(微信|薇信|威信|徽信|维信|卫星|v信|vx|wx|weixin|wechat|加v|\+v|v❤|绿泡泡|\ue002|v|微|薇)[\s\u200b]*[号]?\s*[:：是为]?\s*$/u;
 /** Telegram handles after 飞机号 / TG / 电报 (taxonomy §I#143). */
 const telegramHandle =
   /(?:飞机号?|纸飞机|tg|电报|telegram)[\s\u200b]*[号群]?[\s:：@]*@?([a-z][a-z0-9_]{4,31})(?![a-z0-9_])/gu;

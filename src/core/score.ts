@@ -110,8 +110,8 @@ const negated = (text: string, start: number) =>
  * more words is something the writer did. 私信了解 and a closing 私信了哈 still ask (blind-7 corpus).
  */
 const narrative = /^(?:了(?![解哈啊呀哦噢喔吧呢嘛～~]|[\s\p{P}]|$)|过)/u;
-/** …or what someone told the writer to do (让我私信, 叫我加V). */
-const reported = /(?:让|叫|要|要求)我$/u;
+/** …or what someone told the writer to do, or does to readers (让我私信, 有人私信你). */
+const reported = /(?:(?:让|叫|要|要求)我|有人|骗子|他们|对方|中介)$/u;
 const narrated = (text: string, m: { start: number; end: number }) =>
   narrative.test(text.slice(m.end, m.end + 2)) ||
   reported.test(text.slice(Math.max(0, m.start - 4), m.start));

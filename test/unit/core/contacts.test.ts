@@ -5,6 +5,7 @@ describe('contact extraction', () => {
   it.each([
     ['加V：tuibao_laoshi888 详聊', [['wechat', 'tuibao_laoshi888', 'tuibao_laoshi888']]],
     ['薇信 zxxf-2024a 私聊', [['wechat', 'zxxf-2024a', 'zxxf-2024a']]],
+    ['停息挂账｜薇：demo_xs', [['wechat', 'demo_xs', 'demo_xs']]],
     ['电话 壹叁捌 零零壹叁 捌零零零', [['phone', '13800138000', '壹叁捌 零零壹叁 捌零零零']]],
     ['①③⑧⓪⓪①③⑧⓪⓪⓪ 微信同号', [['phone', '13800138000', '①③⑧⓪⓪①③⑧⓪⓪⓪']]],
     ['幺三八 零零一三 八零零零', [['phone', '13800138000', '幺三八 零零一三 八零零零']]],

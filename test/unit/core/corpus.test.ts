@@ -22,6 +22,8 @@ describe.each([
   ['blind-7.jsonl', 150, 60],
   // An eighth, across platform registers: 0.900 recall / 0.038 false leads before it was consulted.
   ['blind-8.jsonl', 150, 60],
+  // A ninth, comment-thread replies and bios: 0.957 recall / 0.038 false leads before it was consulted.
+  ['blind-9.jsonl', 150, 60],
 ])('detection quality on %s', (file, minLines, minLeads) => {
   const lines = readCorpus(corpus(file));
   const e = evaluate(lines);

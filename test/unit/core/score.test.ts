@@ -26,6 +26,7 @@ describe('the scorer', () => {
     ['征信修复那阵子我私信了一个博主', 'mention', '征信修复'],
     ['征信修复的事私信过他们', 'mention', '征信修复'],
     ['代理退保那边让我私信', 'mention', '代理退保'],
+    ['代理退保的事，有人私信你要钱', 'mention', '代理退保'],
     // A promise someone else made, or a fee paid, is told, not offered.
     ['号称不成功不收费的代理退保', 'mention', '代理退保'],
     ['代理退保，交了3000不成功不收费的钱', 'mention', '代理退保'],
