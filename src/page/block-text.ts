@@ -62,7 +62,13 @@ function ignoreOf(extra: readonly string[]): Ignore {
   return ignore;
 }
 
-export function blockText(elements: readonly Element[], ignore: readonly string[] = []): BlockText {
+/** One array for adapters without ignores, so the selector cache keeps hitting. */
+const noIgnores: readonly string[] = [];
+
+export function blockText(
+  elements: readonly Element[],
+  ignore: readonly string[] = noIgnores,
+): BlockText {
   const { selector: ignoreSelector, needsAttributes } = ignoreOf(ignore);
   // Matching the ignore list costs a selector match per node; most text spans have no attributes.
   const isIgnored = (el: Element) =>
