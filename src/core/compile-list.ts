@@ -6,6 +6,7 @@
  */
 import { pinyin, polyphonic } from 'pinyin-pro';
 import { buildAutomaton } from './automaton';
+import { defaultList } from './default-list';
 import { ListError, type Entry, type List } from './list-schema';
 import { MATCHER_FORMAT, Variant, type CompiledMatcher, type RuleMeta } from './matcher';
 import { foldPhrase } from './normalize';
@@ -156,6 +157,8 @@ export function compileList(
     listId: list.id,
     listVersion: list.version,
     scoring: list.scoring,
+    grammar: list.grammar ?? defaultList().grammar!,
+    model: list.model ?? null,
     rules,
     automaton,
     patternRule: Int32Array.from(patternRule),

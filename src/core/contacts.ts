@@ -5,6 +5,7 @@
  * folds numerals (normalize.ts).
  */
 import type { ContactType } from './list-schema';
+import type { GrammarRuntime } from './grammar';
 import { foldText, mayFoldToLetter } from './normalize';
 
 export interface Contact {
@@ -104,38 +105,7 @@ export function digitRuns(text: string): DigitRun[] {
   return runs;
 }
 
-const qqLure = /(qq|扣扣|企鹅|球球|抠抠|q号|q群|\ue001)[\s\u200b]*[号群]?\s*[:：是为]?\s*$/u;
-const wechatLure =
-  /(微信|薇信|威信|徽信|维信|卫星|v信|vx|wx|weixin|wechat|加v|\+v|v❤|绿泡泡|\ue002|v|微|薇)[\s\u200b]*[号]?\s*[:：是为]?\s*$/u;
-/** Telegram handles after 飞机号 / TG / 电报 (taxonomy §I#143). */
-const telegramHandle =
-  /(?:飞机号?|纸飞机|tg|电报|telegram)[\s\u200b]*[号群]?[\s:：@]*@?([a-z][a-z0-9_]{4,31})(?![a-z0-9_])/gu;
 const wechatId = /(?<![a-z0-9_-])[a-z][a-z0-9_-]{5,19}(?![a-z0-9_-])/gu;
-const urlPattern =
-  /\b(?:https?:\/\/)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|cn|net|org|top|xyz|vip|cc|me|info|link|site|online|club|shop|icu|work|ltd|fun|tv|co|io|app|ink|pro|wang|ren|biz))(?::\d{2,5})?(\/[^\s，。、“”"'<>（）()]*)?/giu;
-
-/** Official hotlines and bank service numbers that warnings print: never a lead's contact. */
-const officialNumbers = new Set([
-  '12378',
-  '12363',
-  '95588',
-  '95533',
-  '95599',
-  '95566',
-  '95555',
-  '95559',
-  '95528',
-  '95568',
-  '95595',
-  '95511',
-  '95519',
-  '95500',
-  '12315',
-  '12345',
-  '110',
-  '96110',
-  '12321',
-]);
 
 /**
  * Contacts in `text`. Numbers and ids count when a lure word precedes them (or a phone number is
@@ -143,8 +113,11 @@ const officialNumbers = new Set([
  */
 export function extractContacts(
   text: string,
+  grammar: GrammarRuntime,
   isListed: (type: ContactType, value: string) => boolean = () => false,
 ): Contact[] {
+  const { qq: qqLure, wechat: wechatLure, telegram: telegramHandle } = grammar.contactLeadIns;
+  const urlPattern = grammar.urlPattern;
   // Most page text has neither a number nor a letter: it needs no folding (bench:page).
   const runs = digitRuns(text);
   const letters = mayFoldToLetter(text);
@@ -163,7 +136,7 @@ export function extractContacts(
     const phone = /^1[3-9]\d{9}$/.test(digits);
     // Chinese numerals in ordinary prose (一二三…) only count when the run looks like a number.
     if (run.disguised && !phone && digits.length < 5) continue;
-    if (officialNumbers.has(digits)) continue;
+    if (grammar.officialNumbers.has(digits)) continue;
     const end = run.ends[run.ends.length - 1]!;
     const at = { start: run.starts[offset]!, end };
     if (phone) contacts.push({ type: 'phone', value: digits, ...at });
@@ -185,6 +158,7 @@ export function extractContacts(
     if (isUrlPart || (!wechatLure.test(before(start)) && !isListed('wechat', m[0]))) continue;
     contacts.push({ type: 'wechat', value: m[0], start, end: start + m[0].length });
   }
+  telegramHandle.lastIndex = 0;
   for (const m of folded().matchAll(telegramHandle)) {
     const start = m.index + m[0].length - m[1]!.length;
     if (contacts.some((c) => c.start <= start && start < c.end)) continue;

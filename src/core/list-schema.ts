@@ -160,6 +160,105 @@ export const Scoring = z.object({
 });
 export type Scoring = z.infer<typeof Scoring>;
 
+const Word = z.string().min(1).max(32);
+const Words = z.array(Word).max(512);
+
+/**
+ * How the scorer reads a lure or promise in its sentence, as vocabulary: matched on folded text, so
+ * traditional, full-width and styled spellings read like the simplified ones. The code only knows
+ * the relations (a negation shortly before a lure, a narrating particle right after it …).
+ */
+export const Grammar = z.object({
+  /** Opening and closing quotation marks, as two-character strings (“” 「」 …). */
+  quotes: z.array(z.string().length(2)).max(32),
+  /** Quoted spans longer than this are not treated as quotations (a stray opening mark). */
+  maxQuote: z.number().int().positive().max(400),
+  /** Characters that end a clause: negation and lead-ins never reach across them. */
+  clauseBreaks: z.string().min(1).max(64),
+  /** A lure right after one of these, in its clause, is negated (请勿私信, 不要加V). */
+  negationBefore: Words,
+  negationReach: z.number().int().nonnegative().max(32),
+  /** A lure followed by one of these is narrated (私信了一个博主, 私信过他) … */
+  narratedAfter: Words,
+  /** … unless followed by one of these (私信了解, 私信了哈 still ask). */
+  narratedAfterExcept: Words,
+  /** A lure right after one of these is reported speech (让我私信, 有人私信你). */
+  reportedBefore: Words,
+  /** A narrating word at the end of its clause narrates only if listed here (私信过。). */
+  narratedAtClauseEnd: Words,
+  /** A fee the writer paid (交了5000服务费) is a story, not an offer … */
+  feePaidBefore: Words,
+  feePaidReach: z.number().int().nonnegative().max(32),
+  /** … and so is a promise someone else made (号称不成功不收费, 说能退回八成). */
+  saidBefore: Words,
+  /** Lures too short to be phrases: single letters standing alone (V, Q) … */
+  bareLetters: z.array(z.string().length(1)).max(32),
+  /** … a character at the end of a clause (私) … */
+  bareClauseEnd: z.array(z.string().length(1)).max(32),
+  /** … and symbols or emoji that stand for a contact (📩, 🐧, 加👆). */
+  bareSymbols: z.array(z.string().min(1).max(8)).max(64),
+  /** Lead-in words before a number or id that make it a contact of that type. */
+  contactLeadIns: z.object({
+    qq: Words,
+    wechat: Words,
+    telegram: Words,
+  }),
+  /** Numbers never read as a lead's contact: official hotlines and bank service numbers. */
+  officialNumbers: z.array(z.string().regex(/^\d{3,12}$/)).max(512),
+  /** Top-level domains a bare host may end in to count as a link. */
+  domainSuffixes: z.array(z.string().regex(/^[a-z]{2,12}$/)).max(256),
+});
+export type Grammar = z.infer<typeof Grammar>;
+
+export const modelFormat = 'leadguard-model/1';
+
+/**
+ * The learned lead model: a logistic regression over hashed features of the folded text and of
+ * the lexicon's signals (features.ts). Weights are int8, scaled, base64; a feed can ship a new
+ * model without a release.
+ */
+export const Model = z.object({
+  format: z.literal(modelFormat),
+  version: z.number().int().nonnegative(),
+  /** What features.ts computes; a model for another spec is refused, not misread. */
+  features: z.object({
+    spec: z.literal('ngram-lex/1'),
+    hashBits: z.number().int().min(10).max(22),
+    ngramOrders: z.array(z.number().int().min(1).max(5)).min(1).max(5),
+  }),
+  weights: z.string().max(6_000_000),
+  scale: z.number().positive(),
+  bias: z.number(),
+  /** Probabilities: a lead with a lexicon or contact span, a lead on the model alone, a mention. */
+  thresholds: z.object({
+    lead: z.number().min(0).max(1),
+    modelOnly: z.number().min(0).max(1),
+    mention: z.number().min(0).max(1),
+  }),
+  /** Long texts are also read in windows of sentences (windows.ts). */
+  windows: z.object({
+    /** Texts with fewer folded characters are one window. */
+    minBlock: z.number().int().positive().max(10_000),
+    /** Sentences shorter than this join the next one. */
+    minWindow: z.number().int().positive().max(10_000),
+    maxWindow: z.number().int().positive().max(10_000),
+  }),
+  training: z.object({
+    trainedAt: z.string().datetime(),
+    /** SHA-256 of the training lines, in order, as the trainer read them. */
+    fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+    lines: z.number().int().nonnegative(),
+    examples: z.number().int().nonnegative(),
+    families: z.array(z.string().max(64)).max(256),
+    seed: z.number().int(),
+    epochs: z.number().int().positive(),
+    l2: z.number().nonnegative(),
+  }),
+  /** Figures measured when the model was trained (leave-one-family-out, per family). */
+  metrics: z.record(z.string().max(64), z.number()).default({}),
+});
+export type Model = z.infer<typeof Model>;
+
 export const List = z
   .object({
     format: z.literal('leadguard-list/1'),
@@ -174,6 +273,10 @@ export const List = z
      */
     homophones: z.record(z.string().length(1), z.array(z.string().length(1)).max(16)).default({}),
     scoring: Scoring,
+    /** Absent: the built-in list's grammar. */
+    grammar: Grammar.optional(),
+    /** Absent: verdicts from the lexicon's scoring rules alone. */
+    model: Model.optional(),
     entries: z.array(Entry).max(500_000),
   })
   .superRefine((list, ctx) => {

@@ -10,7 +10,9 @@ import {
   type Automaton,
   type AutomatonData,
 } from './automaton';
-import type { Category, ContactType, CueContext, Scoring } from './list-schema';
+import { compileGrammar, type GrammarRuntime } from './grammar';
+import type { Category, ContactType, CueContext, Grammar, Model, Scoring } from './list-schema';
+import { loadModel, type LoadedModel } from './model';
 import { foldText } from './normalize';
 
 export const MATCHER_FORMAT = 'leadguard-matcher/1';
@@ -56,6 +58,10 @@ export interface CompiledMatcher {
   listId: string;
   listVersion: number;
   scoring: Scoring;
+  /** The list's grammar, or the built-in list's when the list has none. */
+  grammar: Grammar;
+  /** The list's lead model; null for lists without one (the rules decide alone). */
+  model: Model | null;
   rules: RuleMeta[];
   automaton: AutomatonData;
   /** Per automaton pattern: the rule it belongs to (or the regex, for anchors) and its variant. */
@@ -71,6 +77,8 @@ export interface CompiledMatcher {
 export interface Matcher {
   compiled: CompiledMatcher;
   automaton: Automaton;
+  grammar: GrammarRuntime;
+  model: LoadedModel | null;
   regexes: { rule: number; re: RegExp; maxLength: number }[];
   accounts: Map<string, number>;
   contacts: Map<string, number>;
@@ -96,6 +104,8 @@ export function loadMatcher(compiled: CompiledMatcher): Matcher {
   return {
     compiled,
     automaton: withRuntime(compiled.automaton),
+    grammar: compileGrammar(compiled.grammar),
+    model: compiled.model ? loadModel(compiled.model) : null,
     regexes: compiled.regexes.map((r) => ({
       rule: r.rule,
       re: new RegExp(r.source, 'gu'),

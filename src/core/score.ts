@@ -1,11 +1,34 @@
 /**
- * Lead vs mention vs clean, with an explanation a moderator can read. A lead solicits the service:
- * a topic term plus a second signal (contact lure/CTA, a contact, a guarantee or fee cue, fake-policy
- * framing, or a second topic term) scoring at or above the list's threshold. Warning, news, victim,
- * official, question and quotation contexts lower the score (taxonomy.md §K, §L). Weights live in
- * the list (`scoring`), not here.
+ * Lead vs mention vs clean, with an explanation a moderator can read.
+ *
+ * Two readers work together. The lexicon (the list's phrases, patterns, cues, contacts and
+ * grammar) finds the spans to highlight and scores them with the list's rules: a topic term plus a
+ * second signal (a lure or CTA, a contact, a guarantee or fee, fake-policy framing, a second topic)
+ * at or above the threshold, lowered by warning, news, victim, official, question and quotation
+ * contexts (taxonomy.md §K, §L). The list's lead model (model.ts) then reads the folded text and
+ * those signals, window by window for long texts, with the whole block and a reply's parent as
+ * context, and gives the verdict: a lead needs a lexicon or contact span and a model probability
+ * at the list's lead threshold, or a probability at the model-only threshold. A list without a
+ * model gets the rules' verdict. Everything here is linear in the text.
  */
 import { extractContacts, contactHost, type Contact } from './contacts';
+import {
+  FeatureBuilder,
+  ngramSpan,
+  ngramText,
+  sentenceRanges,
+  textView,
+  type FeatureSet,
+  type TextView,
+} from './features';
+import {
+  bareLureSpans,
+  isNarrated,
+  isNegated,
+  isPromiseTold,
+  quotedSpans,
+  type GrammarRuntime,
+} from './grammar';
 import { isTopicCategory, type Category, type CueContext } from './list-schema';
 import {
   accountKey,
@@ -16,6 +39,8 @@ import {
   type Match,
   type Matcher,
 } from './matcher';
+import { logit, sigmoid, topContributions, type LoadedModel } from './model';
+import { foldText } from './normalize';
 
 export type Verdict = 'lead' | 'mention' | 'clean';
 
@@ -25,7 +50,7 @@ export interface ReportedMatch {
   start: number;
   end: number;
   text: string;
-  via: (typeof variantNames)[number];
+  via: (typeof variantNames)[number] | 'model';
 }
 
 export interface ReportedContact extends Contact {
@@ -33,9 +58,19 @@ export interface ReportedContact extends Contact {
   ruleId?: string;
 }
 
+export interface ModelFeature {
+  /** The feature in words: an n-gram of the folded text (「私我」) or a lexicon signal. */
+  text: string;
+  /** Its contribution to the logit. */
+  weight: number;
+}
+
 export interface Assessment {
   verdict: Verdict;
+  /** The lexicon rules' score (list `scoring`). */
   score: number;
+  /** The lead model's probability for the text's most soliciting window; null without a model. */
+  probability: number | null;
   categories: Category[];
   matches: ReportedMatch[];
   contacts: ReportedContact[];
@@ -43,100 +78,215 @@ export interface Assessment {
   context: { ruleId: string; context: CueContext; start: number; end: number }[];
   /** The listed account this text is by, if any. */
   account?: { ruleId: string; platform: string; id: string; allowed: boolean };
+  /** The stretch of text the verdict rests on (the whole text unless it was read in windows). */
+  window?: { start: number; end: number };
+  /** The model features that pushed the verdict most. */
+  features?: ModelFeature[];
   why: string;
 }
 
+/** Where a text sits on the page: the model reads registers differently. */
+export const blockKinds = [
+  'post',
+  'title',
+  'bio',
+  'name',
+  'comment',
+  'reply',
+  'danmaku',
+  'card',
+] as const;
+export type AssessKind = (typeof blockKinds)[number];
+
 export interface AssessOptions {
   author?: { platform: string; id: string };
+  kind?: AssessKind;
+  /**
+   * The text this one answers (a reply's parent comment, a comment's post). Context only: it can
+   * explain what a reply offers, but only the replier's own words make a lead.
+   */
+  parent?: string;
 }
 
-const quotePairs: Record<string, string> = {
-  '“': '”',
-  '「': '」',
-  '『': '』',
-  '‘': '’',
-  '"': '"',
-  '《': '》',
-  '【': '】',
-};
+// ---------------------------------------------------------------------------------------------
+// The lexicon's reading of a stretch of text
 
-/** Spans inside quotation marks (news and warnings quote the bait). */
-function quotedSpans(text: string): [number, number][] {
-  const spans: [number, number][] = [];
-  for (let i = 0; i < text.length; i++) {
-    const close = quotePairs[text[i]!];
-    if (!close) continue;
-    const j = text.indexOf(close, i + 1);
-    if (j > i && j - i <= 40) {
-      spans.push([i, j + 1]);
-      i = j;
-    }
-  }
-  return spans;
+/** What the lexicon sees in the whole text, computed once and shared by every window. */
+interface TextScan {
+  matcher: Matcher;
+  grammar: GrammarRuntime;
+  text: string;
+  /** Every match, by start. */
+  all: Match[];
+  /** Bare lures (V, 私, 📩) as matches, by start. */
+  bare: Match[];
+  contacts: ReportedContact[];
+  listedContacts: number;
+  account?: Assessment['account'];
+  folded(): string;
+  quotes(): [number, number][];
 }
 
-/**
- * Lures too short to be list phrases (a list phrase has 2+ characters): a lone V or Q (WeChat, QQ),
- * a trailing 私 (私信), and contact emoji. They count as weak 引流 matches.
- */
-const bareLure =
-  /(?<![\p{L}\p{N}])[vVｖＶqQｑＱ](?![\p{L}\p{N}])|私(?=[\s，。,.!！~～]*$)|(?<![\p{L}])私(?=[\s，。,.!！~～]|$)|💬|📩|✉️?|📞|☎️?|📱|📮|🐧|🛰️?|加[👆👇☝]/gu;
+/** The rules' reading of one stretch [from, to) of a text. */
+export interface RuleSignals {
+  from: number;
+  to: number;
+  topics: Match[];
+  strongTopics: number;
+  quotedTopics: number;
+  fuzzyTopics: number;
+  /** Lures that ask (not quoted, negated or narrated), wherever they stand. */
+  solicitingLures: Match[];
+  negatedLures: number;
+  narratedLures: number;
+  quotedLures: number;
+  reachedLures: Match[];
+  contacts: ReportedContact[];
+  reachedContacts: ReportedContact[];
+  listedContacts: number;
+  guarantees: number;
+  toldPromises: number;
+  reachedGuarantees: Match[];
+  policies: number;
+  reachedPolicies: Match[];
+  cues: Match[];
+  contexts: Map<CueContext | 'quoted', number>;
+  contextScore: number;
+  ruleIds: string[];
+  accountScore: number;
+  secondSignal: boolean;
+  score: number;
+  verdict: Verdict;
+}
+
 const BARE_LURE_RULE = -1;
 
-function bareLures(text: string): Match[] {
-  const out: Match[] = [];
-  for (const m of text.matchAll(bareLure)) {
-    out.push({
-      rule: BARE_LURE_RULE,
-      ruleId: 'builtin.bare-lure',
-      kind: 'phrase',
-      category: '引流',
-      start: m.index,
-      end: m.index + m[0].length,
-      variant: 0,
-    });
+function scanWhole(matcher: Matcher, text: string, options: AssessOptions): TextScan {
+  const all = scanText(matcher, text);
+  const grammar = matcher.grammar;
+  let folded: string | null = null;
+  let quotes: [number, number][] | null = null;
+  const isListed = (type: string, value: string) => matcher.contacts.has(contactKey(type, value));
+  const rules = matcher.compiled.rules;
+  const contacts: ReportedContact[] = extractContacts(text, grammar, isListed).map((c) => {
+    const rule =
+      matcher.contacts.get(contactKey(c.type, c.value)) ??
+      (contactHost(c) !== null
+        ? (matcher.contacts.get(contactKey('domain', contactHost(c)!)) ??
+          matcher.contacts.get(contactKey('url', c.value)))
+        : c.type === 'phone'
+          ? matcher.contacts.get(contactKey('wechat', c.value))
+          : undefined);
+    return rule === undefined ? c : { ...c, ruleId: rules[rule]!.id };
+  });
+  let account: Assessment['account'];
+  if (options.author) {
+    const rule = matcher.accounts.get(accountKey(options.author.platform, options.author.id));
+    if (rule !== undefined) {
+      account = {
+        ruleId: rules[rule]!.id,
+        platform: options.author.platform,
+        id: options.author.id,
+        allowed: rules[rule]!.kind === 'allow',
+      };
+    }
+  }
+  const scan: TextScan = {
+    matcher,
+    grammar,
+    text,
+    all,
+    bare: [],
+    contacts,
+    listedContacts: contacts.filter((c) => c.ruleId).length,
+    ...(account ? { account } : {}),
+    folded: () => (folded ??= foldText(text)),
+    quotes: () => (quotes ??= quotedSpans(grammar, text)),
+  };
+  scan.bare = bareLureSpans(grammar, text, scan.folded()).map((s) => ({
+    rule: BARE_LURE_RULE,
+    ruleId: 'grammar.bare-lure',
+    kind: 'phrase',
+    category: '引流',
+    start: s.start,
+    end: s.end,
+    variant: 0,
+  }));
+  return scan;
+}
+
+/** Index of the first element whose `start` is ≥ `at` (arrays sorted by start). */
+function lowerBound(items: readonly { start: number }[], at: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid]!.start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The items wholly inside [from, to). */
+function within<T extends { start: number; end: number }>(
+  items: readonly T[],
+  from: number,
+  to: number,
+): T[] {
+  if (from === 0 && to >= Number.MAX_SAFE_INTEGER) return items.slice();
+  const out: T[] = [];
+  for (let i = lowerBound(items, from); i < items.length && items[i]!.start < to; i++) {
+    if (items[i]!.end <= to) out.push(items[i]!);
   }
   return out;
 }
 
-/** Whether a cue at `start` is negated just before it (请勿私信, 不要加V, 不会委托第三方代办). */
-const negation =
-  /(请勿|切勿|勿|不要|别|千万别|不会|禁止|谨防|拒绝|不能|不可)[^，。！？!?；;\n]{0,8}$/u;
-const negated = (text: string, start: number) =>
-  negation.test(text.slice(Math.max(0, start - 12), start));
+/** Whether [start, end) sits inside one of the sorted, disjoint `spans`. */
+function insideSpan(spans: readonly [number, number][], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = spans.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid]![0] <= start) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found >= 0 && end <= spans[found]![1];
+}
 
 /**
- * Whether a lure ending at `end` is told, not asked (私信了一个博主, 私信过他): 了 or 过 followed by
- * more words is something the writer did. 私信了解 and a closing 私信了哈 still ask (blind-7 corpus).
+ * Whether some topic lies within `d` characters of [start, end): topics sorted by start with the
+ * running maximum of their ends, so each question is a binary search.
  */
-const narrative = /^(?:了(?![解哈啊呀哦噢喔吧呢嘛～~]|[\s\p{P}]|$)|过)/u;
-/** …or what someone told the writer to do, or does to readers (让我私信, 有人私信你). */
-const reported = /(?:(?:让|叫|要|要求)我|有人|骗子|他们|对方|中介)$/u;
-const narrated = (text: string, m: { start: number; end: number }) =>
-  narrative.test(text.slice(m.end, m.end + 2)) ||
-  reported.test(text.slice(Math.max(0, m.start - 4), m.start));
+function reachIndex(topics: readonly Match[], d: number) {
+  const starts = topics.map((t) => t.start);
+  const maxEnd: number[] = [];
+  let m = -Infinity;
+  for (const t of topics) maxEnd.push((m = Math.max(m, t.end)));
+  return (x: { start: number; end: number }) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= x.end + d) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && maxEnd[lo - 1]! >= x.start - d;
+  };
+}
 
-/**
- * A fee the writer paid or was charged (交了5000服务费, 收取服务费后失联), or a promise someone else
- * made (说能退回八成保费, 号称包过), is a story, not an offer.
- */
-const toldPromise =
-  /(?:(?:交了?|付了|收了|收取|被收|骗走|骗了|转了)[^，。！？!?；;\n]{0,6}|(?:说|称|宣称|号称|声称)(?:能|可以|会|是)?)$/u;
-const promiseTold = (text: string, start: number) =>
-  toldPromise.test(text.slice(Math.max(0, start - 10), start));
-
-const near = (a: { start: number; end: number }, b: { start: number; end: number }, d: number) =>
-  a.start - b.end <= d && b.start - a.end <= d;
-
-export function assess(matcher: Matcher, text: string, options: AssessOptions = {}): Assessment {
+/** The rules' reading of [from, to) of a scanned text. */
+function ruleSignals(scan: TextScan, from: number, to: number): RuleSignals {
+  const { matcher, grammar } = scan;
   const { compiled } = matcher;
-  const { weights, context: contextWeights, leadThreshold, proximity } = compiled.scoring;
-  const all = scanText(matcher, text);
   const rules = compiled.rules;
-  // Topic weights come per signal from the list; weak cues (私信, 服务费) count 60 % of strong ones.
-  let quotes: [number, number][] | null = null;
-  const isQuoted = (m: Match) =>
-    (quotes ??= quotedSpans(text)).some(([s, e]) => s <= m.start && m.end <= e);
+  const { weights, context: contextWeights, leadThreshold, proximity } = compiled.scoring;
+  const all = within(scan.all, from, to);
+  const isQuoted = (m: { start: number; end: number }) => insideSpan(scan.quotes(), m.start, m.end);
+
+  // Topic weights come per signal from the list; weak cues (私信, 服务费) count 70 % of strong ones.
   // A quoted scheme name (那些说能“征信修复”的中介) is being talked about: it weighs half.
   const weightOf = (m: Match, base: number) => {
     const meta: { weight?: number; signal?: string } =
@@ -152,7 +302,6 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
     const quoted = topic && isQuoted(m) ? 0.5 : 1;
     return (isFuzzy(m.variant) ? w * weights.fuzzyVariant : w) * quoted;
   };
-
   // Strong fake-policy framing (退保新政, 全民清债) is the scheme itself, so it counts as a topic.
   const isTopicMatch = (m: Match) =>
     !!m.category &&
@@ -160,65 +309,17 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
       (m.category === '虚假政策' && rules[m.rule]!.signal === 'strong'));
   // Context topics (weight < 1.5 in the list: 上岸, 口子) are everyday words: they add to a real
   // topic but are never the topic of a lead on their own (考研上岸 … 加V is an exam ad).
-  const topicsWithContext = all.filter(isTopicMatch);
   const isContextTopic = (m: Match) => (rules[m.rule]!.weight ?? Infinity) < 1.5;
+  const topicsWithContext = all.filter(isTopicMatch);
   const topicsAll = topicsWithContext.some((m) => !isContextTopic(m)) ? topicsWithContext : [];
-  const lures = [...all.filter((m) => m.category === '引流'), ...bareLures(text)];
+  const bare = within(scan.bare, from, to);
+  const lures = all.filter((m) => m.category === '引流');
+  if (bare.length) lures.push(...bare);
   const guarantees = all.filter((m) => m.category === '承诺收费');
   const policies = all.filter((m) => m.category === '虚假政策' && !isTopicMatch(m));
   const cues = all.filter((m) => m.kind === 'cue');
-
-  const isListed = (type: string, value: string) => matcher.contacts.has(contactKey(type, value));
-  const contacts: ReportedContact[] = extractContacts(text, isListed).map((c) => {
-    const rule =
-      matcher.contacts.get(contactKey(c.type, c.value)) ??
-      (contactHost(c) !== null
-        ? (matcher.contacts.get(contactKey('domain', contactHost(c)!)) ??
-          matcher.contacts.get(contactKey('url', c.value)))
-        : c.type === 'phone'
-          ? matcher.contacts.get(contactKey('wechat', c.value))
-          : undefined);
-    return rule === undefined ? c : { ...c, ruleId: rules[rule]!.id };
-  });
-  const listedContacts = contacts.filter((c) => c.ruleId);
-
-  let account: Assessment['account'];
-  if (options.author) {
-    const rule = matcher.accounts.get(accountKey(options.author.platform, options.author.id));
-    if (rule !== undefined) {
-      account = {
-        ruleId: rules[rule]!.id,
-        platform: options.author.platform,
-        id: options.author.id,
-        allowed: rules[rule]!.kind === 'allow',
-      };
-    }
-  }
-  if (account?.allowed) {
-    return {
-      verdict: 'clean',
-      score: 0,
-      categories: [],
-      matches: [],
-      contacts,
-      context: [],
-      account,
-      why: `账号在允许名单中（${account.ruleId}），不标记。`,
-    };
-  }
-
-  // Most page text has no topic at all: answer it before the quote, cue and score work.
-  if (topicsAll.length === 0 && listedContacts.length === 0 && !account) {
-    return {
-      verdict: 'clean',
-      score: 0,
-      categories: [],
-      matches: [],
-      contacts,
-      context: [],
-      why: '无相关内容：未命中主题',
-    };
-  }
+  const contacts = within(scan.contacts, from, to);
+  const listedContacts = contacts.filter((c) => c.ruleId).length;
 
   // Fuzzy topic hits (pinyin initials, homophones) need a second, non-fuzzy signal.
   const exactTopics = topicsAll.filter((m) => !isFuzzy(m.variant));
@@ -232,17 +333,34 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
 
   // A cue only solicits when it is the writer's own words: not quoted bait ("加V办理" in a warning),
   // not negated (请勿私信), and heavy enough (noun lures like 微信群 carry weight < 1.5 in the list).
+  let folded: string | null = null;
+  const f = () => (folded ??= scan.folded());
   const solicits = (m: Match, base: number) =>
-    !isQuoted(m) && !negated(text, m.start) && weightOf(m, base) >= 1.5;
-  const inReach = (m: { start: number; end: number }) =>
-    topics.some((t) => near(t, m, proximity)) || listedContacts.length > 0;
-  const reachedLures = lures.filter(
-    (m) => inReach(m) && solicits(m, weights.lure) && !narrated(text, m),
-  );
+    !isQuoted(m) && !isNegated(grammar, f(), m.start) && weightOf(m, base) >= 1.5;
+  const near = reachIndex(topics, proximity);
+  const inReach = (m: { start: number; end: number }) => listedContacts > 0 || near(m);
+
+  let negatedLures = 0;
+  let narratedLures = 0;
+  let quotedLures = 0;
+  const solicitingLures: Match[] = [];
+  for (const m of lures) {
+    if (isQuoted(m)) quotedLures++;
+    else if (isNegated(grammar, f(), m.start)) negatedLures++;
+    else if (isNarrated(grammar, f(), m)) narratedLures++;
+    else if (weightOf(m, weights.lure) >= 1.5) solicitingLures.push(m);
+  }
+  const reachedLures = solicitingLures.filter(inReach);
   const reachedContacts = contacts.filter(inReach);
-  const reachedGuarantees = guarantees.filter(
-    (m) => inReach(m) && solicits(m, weights.guarantee) && !promiseTold(text, m.start),
-  );
+  let toldPromises = 0;
+  const reachedGuarantees = guarantees.filter((m) => {
+    if (!solicits(m, weights.guarantee)) return false;
+    if (isPromiseTold(grammar, f(), m.start)) {
+      toldPromises++;
+      return false;
+    }
+    return inReach(m);
+  });
   const reachedPolicies = policies.filter((m) => inReach(m) && solicits(m, weights.policy));
 
   /**
@@ -272,16 +390,16 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
       .reduce((sum, w) => sum + w, 0);
   const strongTopics = topics.filter((m) => rules[m.rule]!.signal === 'strong');
   // Weak topics are everyday debtor words: a question naming three of them (协商还款, 困难证明,
-  // 医院证明) is not three times a lead (blind-8 corpus), so only two count without a strong one.
+  // 医院证明) is not three times a lead, so only two count without a strong one.
   const topicScore = best(topics, weights.topicStrong, strongTopics.length > 0 ? 3 : 2);
   const lureScore = best(reachedLures, weights.lure, 2);
   const contactScore =
     Math.min(new Set(reachedContacts.map((c) => `${c.type}:${c.value}`)).size, 2) *
       weights.contact +
-    (listedContacts.length > 0 ? weights.account : 0);
+    (listedContacts > 0 ? weights.account : 0);
   const guaranteeScore = best(reachedGuarantees, weights.guarantee, 2);
   const policyScore = best(reachedPolicies, weights.policy, 2);
-  const accountScore = account && topics.length > 0 ? weights.account : 0;
+  const accountScore = scan.account && topics.length > 0 ? weights.account : 0;
 
   // Each distinct cue word adds its context's weight, up to 1.5× per context: one 记者 is a hint,
   // 记者 + 警方 + 李某 is a news report.
@@ -296,7 +414,8 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
     const w = meta.weight ?? base;
     contexts.set(ctx, Math.max(1.5 * Math.min(base, w), (contexts.get(ctx) ?? 0) + w));
   }
-  if (topics.length && topics.every(isQuoted)) {
+  const quotedTopics = topics.filter(isQuoted).length;
+  if (topics.length && quotedTopics === topics.length) {
     contexts.set('quoted', contextWeights.quoted ?? 0);
   }
   const contextScore = [...contexts.values()].reduce((s, w) => s + w, 0);
@@ -330,13 +449,345 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
   const hasTopic = topics.length > 0;
   const verdict: Verdict =
     (hasTopic && secondSignal && score >= leadThreshold) ||
-    (listedContacts.length > 0 && score >= leadThreshold)
+    (listedContacts > 0 && score >= leadThreshold)
       ? 'lead'
       : hasTopic
         ? 'mention'
         : 'clean';
+  const ruleIds = [
+    ...new Set(all.filter((m) => m.kind !== 'allow').map((m) => m.ruleId)),
+    ...(bare.length ? [bare[0]!.ruleId] : []),
+  ];
+  return {
+    from,
+    to,
+    topics,
+    strongTopics: strongTopics.length,
+    quotedTopics,
+    fuzzyTopics: topics.filter((m) => isFuzzy(m.variant)).length,
+    solicitingLures,
+    negatedLures,
+    narratedLures,
+    quotedLures,
+    reachedLures,
+    contacts,
+    reachedContacts,
+    listedContacts,
+    guarantees: guarantees.length,
+    toldPromises,
+    reachedGuarantees,
+    policies: policies.length,
+    reachedPolicies,
+    cues,
+    contexts,
+    contextScore,
+    ruleIds,
+    accountScore,
+    secondSignal,
+    score,
+    verdict,
+  };
+}
 
-  const counted = [...topics, ...reachedLures, ...reachedGuarantees, ...reachedPolicies];
+// ---------------------------------------------------------------------------------------------
+// The model's reading
+
+const bucketOf = (n: number, edges: readonly number[]) => {
+  let i = 0;
+  while (i < edges.length && n > edges[i]!) i++;
+  return i;
+};
+const lengthEdges = [4, 8, 16, 32, 64, 128, 256];
+const scoreEdges = [0, 2, 4.5, 7, 10];
+
+/** Named features of one reading of the rules, under a prefix (window, block, parent). */
+function signalFeatures(
+  b: FeatureBuilder,
+  prefix: string,
+  s: RuleSignals,
+  rules: Matcher['compiled']['rules'],
+) {
+  const topicCats = new Set<string>();
+  for (const t of s.topics) {
+    topicCats.add(t.category!);
+    b.named(`${prefix}t:${t.category}:${rules[t.rule]!.signal}`);
+  }
+  for (const c of topicCats) b.named(`${prefix}t:${c}`);
+  const hasTopic = s.topics.length > 0;
+  const lure = s.solicitingLures.length > 0;
+  const contact = s.contacts.length > 0;
+  if (hasTopic) b.named(`${prefix}t#${Math.min(3, s.topics.length)}`);
+  if (s.strongTopics) b.named(`${prefix}ts`);
+  if (s.quotedTopics) b.named(`${prefix}tq`);
+  if (s.fuzzyTopics) b.named(`${prefix}tf`);
+  if (lure) b.named(`${prefix}l#${Math.min(3, s.solicitingLures.length)}`);
+  if (s.reachedLures.length) b.named(`${prefix}lr`);
+  if (s.negatedLures) b.named(`${prefix}ln`);
+  if (s.narratedLures) b.named(`${prefix}lv`);
+  if (s.quotedLures) b.named(`${prefix}lq`);
+  for (const c of s.contacts) b.named(`${prefix}c:${c.type}`);
+  if (s.reachedContacts.length) b.named(`${prefix}cr`);
+  if (s.listedContacts) b.named(`${prefix}cl`);
+  if (s.guarantees) b.named(`${prefix}g`);
+  if (s.reachedGuarantees.length) b.named(`${prefix}gr`);
+  if (s.toldPromises) b.named(`${prefix}gt`);
+  if (s.policies) b.named(`${prefix}p`);
+  if (s.reachedPolicies.length) b.named(`${prefix}pr`);
+  const cueCounts = new Map<string, number>();
+  for (const c of s.cues) {
+    const ctx = rules[c.rule]!.context!;
+    cueCounts.set(ctx, (cueCounts.get(ctx) ?? 0) + 1);
+  }
+  for (const [ctx, n] of cueCounts) {
+    b.named(`${prefix}q:${ctx}`);
+    b.named(`${prefix}q:${ctx}#${Math.min(3, n)}`);
+  }
+  // Window-level readings name their rules too: the model learns what each phrase is worth.
+  if (prefix === '') for (const id of s.ruleIds) b.named(`r:${id}`);
+  if (hasTopic && lure) b.named(`${prefix}t&l`);
+  if (hasTopic && contact) b.named(`${prefix}t&c`);
+  if (hasTopic && s.guarantees) b.named(`${prefix}t&g`);
+  if (lure && contact) b.named(`${prefix}l&c`);
+  if (s.secondSignal) b.named(`${prefix}2nd`);
+  b.named(`${prefix}rv:${s.verdict}`);
+  b.named(`${prefix}rs:${bucketOf(s.score, scoreEdges)}`);
+}
+
+interface WindowReading {
+  /** View symbol range and original text range. */
+  range: [number, number];
+  start: number;
+  end: number;
+  signals: RuleSignals;
+}
+
+/**
+ * Reads a text as the model does: its windows (the whole text when short; sentences and pairs of
+ * neighbouring sentences when long), each with its features. `visit` gets every window's feature
+ * set (reused between calls: copy what you keep). The same code serves training and assessment.
+ */
+export function readWindows(
+  matcher: Matcher,
+  model: LoadedModel,
+  text: string,
+  options: AssessOptions,
+  visit: (set: FeatureSet, window: WindowReading, index: number) => void,
+  prepared?: { scan: TextScan; whole: RuleSignals; view: TextView },
+): void {
+  const scan = prepared?.scan ?? scanWhole(matcher, text, options);
+  const whole = prepared?.whole ?? ruleSignals(scan, 0, text.length);
+  const view = prepared?.view ?? textView(text);
+  const { windows } = model.spec;
+  const rules = matcher.compiled.rules;
+  const base =
+    view.length < windows.minBlock
+      ? [[0, view.length] as [number, number]]
+      : sentenceRanges(view, windows.minWindow, windows.maxWindow);
+  const ranges: [number, number][] = [...base];
+  // Neighbouring sentences together: the topic in one, the ask in the next.
+  for (let i = 0; i + 1 < base.length; i++) {
+    if (base[i + 1]![1] - base[i]![0] <= windows.maxWindow)
+      ranges.push([base[i]![0], base[i + 1]![1]]);
+  }
+  const multi = ranges.length > 1;
+  const kind = options.kind ?? 'post';
+  let parent: RuleSignals | null = null;
+  if (options.parent) {
+    const parentScan = scanWhole(matcher, options.parent, {});
+    parent = ruleSignals(parentScan, 0, options.parent.length);
+  }
+  const b = model.builder;
+  ranges.forEach((range, index) => {
+    const [a, z] = range;
+    const start = a < view.length ? view.start[a]! : text.length;
+    const end = z > 0 ? view.end[z - 1]! : 0;
+    const signals = multi ? ruleSignals(scan, start, end) : whole;
+    const set = b.begin();
+    b.ngrams(view, a, z);
+    b.named(`k:${kind}`);
+    b.named(`len:${bucketOf(z - a, lengthEdges)}`);
+    signalFeatures(b, '', signals, rules);
+    const asks = signals.solicitingLures.length > 0 || signals.contacts.length > 0;
+    if (asks) b.named(`k:${kind}&ask`);
+    if (signals.topics.length) b.named(`k:${kind}&t`);
+    if (scan.account && !scan.account.allowed) b.named('a:listed');
+    if (multi) {
+      b.named('B');
+      b.named(`B:len:${bucketOf(view.length, lengthEdges)}`);
+      signalFeatures(b, 'B:', whole, rules);
+      if (whole.topics.length && asks) b.named('B:t&ask');
+    }
+    if (parent) {
+      signalFeatures(b, 'P:', parent, rules);
+      if (parent.topics.length && asks) b.named('P:t&ask');
+      if (parent.cues.length && asks) b.named('P:q&ask');
+    }
+    visit(set, { range, start, end, signals }, index);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The assessment
+
+export function assess(matcher: Matcher, text: string, options: AssessOptions = {}): Assessment {
+  const scan = scanWhole(matcher, text, options);
+  const { account, contacts } = scan;
+  if (account?.allowed) {
+    return {
+      verdict: 'clean',
+      score: 0,
+      probability: null,
+      categories: [],
+      matches: [],
+      contacts,
+      context: [],
+      account,
+      why: `账号在允许名单中（${account.ruleId}），不标记。`,
+    };
+  }
+  const model = matcher.model;
+  const whole = ruleSignals(scan, 0, text.length);
+  if (!model) return explain(scan, whole, null);
+
+  const view = textView(text);
+  let bestP = -1;
+  let bestWindow: WindowReading | null = null;
+  let bestIndex = -1;
+  readWindows(
+    matcher,
+    model,
+    text,
+    options,
+    (set, window, index) => {
+      const p = sigmoid(logit(model, set));
+      if (p > bestP) {
+        bestP = p;
+        bestWindow = window;
+        bestIndex = index;
+      }
+    },
+    { scan, whole, view },
+  );
+  const chosen = bestWindow as WindowReading | null;
+  const t = model.spec.thresholds;
+  const spans =
+    whole.topics.length > 0 ||
+    whole.solicitingLures.length > 0 ||
+    whole.guarantees > 0 ||
+    whole.policies > 0 ||
+    contacts.length > 0;
+  const verdict: Verdict =
+    bestP >= t.modelOnly ||
+    (bestP >= t.lead && spans) ||
+    (whole.verdict === 'lead' && whole.listedContacts > 0)
+      ? 'lead'
+      : whole.topics.length > 0 || (bestP >= t.mention && spans)
+        ? 'mention'
+        : 'clean';
+  if (verdict === 'clean') return explain(scan, whole, { verdict, p: bestP });
+
+  // Name the features that pushed the deciding window (recomputed: feature sets are reused).
+  let features: ModelFeature[] = [];
+  let modelSpans: { start: number; end: number }[] = [];
+  readWindows(
+    matcher,
+    model,
+    text,
+    options,
+    (set, _window, index) => {
+      if (index !== bestIndex) return;
+      const top = topContributions(model, set, 12);
+      features = top.slice(0, 6).map(({ index: i, weight }) => {
+        const origin = set.origin[i]!;
+        return {
+          text:
+            origin >= 0 ? `「${ngramText(view, origin)}」` : featureWords(set.names[-origin - 1]!),
+          weight: round(weight),
+        };
+      });
+      // The strongest n-grams of at least two characters, as spans of the original text.
+      modelSpans = top
+        .filter(({ index: i }) => set.origin[i]! >= 0 && (set.origin[i]! & 7) >= 2)
+        .slice(0, 3)
+        .map(({ index: i }) => ngramSpan(view, set.origin[i]!));
+    },
+    { scan, whole, view },
+  );
+  return explain(scan, whole, {
+    verdict,
+    p: bestP,
+    window: chosen ? { start: chosen.start, end: chosen.end } : undefined,
+    features,
+    modelSpans,
+  });
+}
+
+/** A named model feature in words. */
+function featureWords(name: string): string {
+  const scope = name.startsWith('B:') ? '全文' : name.startsWith('P:') ? '上文' : '';
+  const n = scope ? name.slice(2) : name;
+  const words: [RegExp, string][] = [
+    [/^t:([^:]+):(strong|weak)$/, '主题词 $1'],
+    [/^t:([^:]+)$/, '主题 $1'],
+    [/^t#(\d)$/, '主题词 ×$1'],
+    [/^ts$/, '强主题词'],
+    [/^tq$/, '引号内主题'],
+    [/^tf$/, '拼音/谐音主题'],
+    [/^l#(\d)$/, '引流词 ×$1'],
+    [/^lr$/, '主题旁的引流'],
+    [/^ln$/, '否定的引流'],
+    [/^lv$/, '叙述的引流'],
+    [/^lq$/, '引用的引流'],
+    [/^c:(\w+)$/, '联系方式 $1'],
+    [/^cr$/, '主题旁的联系方式'],
+    [/^cl$/, '名单联系方式'],
+    [/^g$/, '承诺/收费'],
+    [/^gr$/, '主题旁的承诺'],
+    [/^gt$/, '转述的承诺'],
+    [/^p$/, '政策话术'],
+    [/^pr$/, '主题旁的政策话术'],
+    [/^q:(\w+)(#\d)?$/, '语境 $1'],
+    [/^t&l$/, '主题+引流'],
+    [/^t&c$/, '主题+联系方式'],
+    [/^t&g$/, '主题+承诺'],
+    [/^l&c$/, '引流+联系方式'],
+    [/^2nd$/, '第二信号'],
+    [/^rv:(\w+)$/, '规则判定 $1'],
+    [/^rs:(\d)$/, '规则得分档 $1'],
+    [/^k:(\w+)&ask$/, '$1 中的引流'],
+    [/^k:(\w+)&t$/, '$1 中的主题'],
+    [/^k:(\w+)$/, '位置 $1'],
+    [/^len:(\d)$/, '长度档 $1'],
+    [/^a:listed$/, '名单账号'],
+    [/^t&ask$/, '主题+引流'],
+    [/^q&ask$/, '语境+引流'],
+    [/^B$/, '长文窗口'],
+  ];
+  for (const [re, w] of words) if (re.test(n)) return `${scope}${n.replace(re, w)}`;
+  return `${scope}${n}`;
+}
+
+function explain(
+  scan: TextScan,
+  s: RuleSignals,
+  model: {
+    verdict: Verdict;
+    p: number;
+    window?: { start: number; end: number };
+    features?: ModelFeature[];
+    modelSpans?: { start: number; end: number }[];
+  } | null,
+): Assessment {
+  const { text, contacts, account } = scan;
+  const rules = scan.matcher.compiled.rules;
+  const verdict = model?.verdict ?? s.verdict;
+  const { leadThreshold } = scan.matcher.compiled.scoring;
+  const counted = [...s.topics, ...s.reachedLures, ...s.reachedGuarantees, ...s.reachedPolicies];
+  if (model && verdict === 'lead') {
+    // The model reads asks that stand away from the topic too: show every lure that asks.
+    const seen = new Set(counted);
+    for (const m of s.solicitingLures) if (!seen.has(m)) counted.push(m);
+  }
   const reported: ReportedMatch[] = counted
     .sort((a, b) => a.start - b.start || a.end - b.end)
     .map((m) => ({
@@ -347,10 +798,30 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
       text: text.slice(m.start, m.end),
       via: variantNames[m.variant],
     }));
-  const categories = [...new Set(counted.map((m) => m.category!))].sort(
+  // A lead the lexicon has no span for shows the model's strongest n-grams instead.
+  if (model && verdict === 'lead' && reported.length === 0 && model.modelSpans?.length) {
+    const spans = [...model.modelSpans].sort((a, b) => a.start - b.start);
+    const merged: { start: number; end: number }[] = [];
+    for (const sp of spans) {
+      const last = merged[merged.length - 1];
+      if (last && sp.start <= last.end) last.end = Math.max(last.end, sp.end);
+      else merged.push({ ...sp });
+    }
+    for (const sp of merged) {
+      reported.push({
+        ruleId: 'model',
+        category: '引流',
+        start: sp.start,
+        end: sp.end,
+        text: text.slice(sp.start, sp.end),
+        via: 'model',
+      });
+    }
+  }
+  const categories = [...new Set(reported.map((m) => m.category!).filter(Boolean))].sort(
     (a, b) => Number(isTopicCategory(b)) - Number(isTopicCategory(a)),
   );
-  const contextList = cues.map((c) => ({
+  const context = s.cues.map((c) => ({
     ruleId: c.ruleId,
     context: rules[c.rule]!.context!,
     start: c.start,
@@ -360,16 +831,19 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
   const quote = (ms: { start: number; end: number }[]) =>
     [...new Set(ms.map((m) => `「${text.slice(m.start, m.end)}」`))].slice(0, 4).join('');
   const parts: string[] = [];
-  if (topics.length) parts.push(`主题 ${quote(topics)}`);
-  if (reachedLures.length) parts.push(`引流 ${quote(reachedLures)}`);
-  if (reachedContacts.length)
+  if (s.topics.length) parts.push(`主题 ${quote(s.topics)}`);
+  const lures = verdict === 'lead' && model ? s.solicitingLures : s.reachedLures;
+  if (lures.length) parts.push(`引流 ${quote(lures)}`);
+  if (s.reachedContacts.length || (model && contacts.length))
     parts.push(
-      `联系方式 ${reachedContacts.map((c) => `${c.type}:${c.value}${c.ruleId ? '（名单）' : ''}`).join(' ')}`,
+      `联系方式 ${(model ? contacts : s.reachedContacts)
+        .map((c) => `${c.type}:${c.value}${c.ruleId ? '（名单）' : ''}`)
+        .join(' ')}`,
     );
-  if (reachedGuarantees.length) parts.push(`承诺/收费 ${quote(reachedGuarantees)}`);
-  if (reachedPolicies.length) parts.push(`虚假政策 ${quote(reachedPolicies)}`);
-  if (accountScore) parts.push(`名单账号 ${account!.ruleId}`);
-  if (contexts.size) {
+  if (s.reachedGuarantees.length) parts.push(`承诺/收费 ${quote(s.reachedGuarantees)}`);
+  if (s.reachedPolicies.length) parts.push(`虚假政策 ${quote(s.reachedPolicies)}`);
+  if (s.accountScore) parts.push(`名单账号 ${account!.ruleId}`);
+  if (s.contexts.size) {
     const names: Record<string, string> = {
       warning: '警示',
       news: '新闻',
@@ -380,29 +854,41 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
       quoted: '引用',
     };
     parts.push(
-      `语境 ${[...contexts.keys()].map((k) => names[k]).join('、')}（${round(contextScore)}）`,
+      `语境 ${[...s.contexts.keys()].map((k) => names[k]).join('、')}（${round(s.contextScore)}）`,
     );
   }
+  if (model && verdict !== 'clean' && model.features?.length) {
+    parts.push(
+      `模型 ${model.p.toFixed(2)}（${model.features
+        .map((f) => `${f.text}${f.weight >= 0 ? '+' : ''}${f.weight.toFixed(1)}`)
+        .join(' ')}）`,
+    );
+  } else if (model) parts.push(`模型 ${Math.max(0, model.p).toFixed(2)}`);
   const head =
     verdict === 'lead'
-      ? '引流线索'
+      ? reported.every((m) => m.via === 'model')
+        ? '引流线索（模型）'
+        : '引流线索'
       : verdict === 'mention'
-        ? secondSignal
+        ? s.secondSignal
           ? '提及（语境降分）'
           : '提及（无引流或承诺信号）'
         : '无相关内容';
-  const why = `${head}：${parts.join('；') || '未命中'}；得分 ${score}/${leadThreshold}`;
-
+  const why = `${head}：${parts.join('；') || '未命中'}；规则得分 ${s.score}/${leadThreshold}`;
   return {
     verdict,
-    score,
+    score: s.score,
+    probability: model ? round4(Math.max(0, model.p)) : null,
     categories,
     matches: reported,
     contacts,
-    context: contextList,
+    context,
     ...(account ? { account } : {}),
+    ...(model?.window && model.verdict !== 'clean' ? { window: model.window } : {}),
+    ...(model?.features?.length ? { features: model.features } : {}),
     why,
   };
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+const round4 = (n: number) => Math.round(n * 10000) / 10000;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { extractContacts } from '../../../src/core/contacts';
+import { defaultList } from '../../../src/core/default-list';
+import { compileGrammar } from '../../../src/core/grammar';
+
+const grammar = compileGrammar(defaultList().grammar!);
 
 describe('contact extraction', () => {
   it.each([
@@ -22,8 +26,8 @@ describe('contact extraction', () => {
     ['微信支付很方便', []],
     ['I have a VX-200 camera', []],
   ])('reads %j', (text, expected) => {
-    expect(extractContacts(text).map((c) => [c.type, c.value, text.slice(c.start, c.end)])).toEqual(
-      expected,
-    );
+    expect(
+      extractContacts(text, grammar).map((c) => [c.type, c.value, text.slice(c.start, c.end)]),
+    ).toEqual(expected);
   });
 });

@@ -110,7 +110,7 @@ describe('fuzzing the engine', () => {
   it('reads contacts and assesses without throwing, offsets in bounds', () => {
     fc.assert(
       fc.property(text, (t) => {
-        for (const c of extractContacts(t)) {
+        for (const c of extractContacts(t, matcher.grammar)) {
           expect(c.start).toBeGreaterThanOrEqual(0);
           expect(c.end).toBeLessThanOrEqual(t.length);
           expect(onBoundary(t, c.start) && onBoundary(t, c.end)).toBe(true);

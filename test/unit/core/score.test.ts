@@ -30,6 +30,10 @@ describe('the scorer', () => {
     // A promise someone else made, or a fee paid, is told, not offered.
     ['号称不成功不收费的代理退保', 'mention', '代理退保'],
     ['代理退保，交了3000不成功不收费的钱', 'mention', '代理退保'],
+    // The grammar is matched on folded text: traditional and full-width spellings read the same.
+    ['號稱不成功不收費的代理退保', 'mention', '代理退保'],
+    ['徵信修復那陣子我私信過他們', 'mention', '徵信修復'],
+    ['請勿私信，征信修复都是骗局', 'mention', '征信修复'],
     ['代理退保 📮', 'lead', '代理退保'],
     ['zx修复', 'clean', null],
     ['征x修复', 'clean', null],
