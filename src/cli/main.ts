@@ -1,3 +1,4 @@
+import { modelCommand } from './model';
 import { scanCommand } from './scan';
 
 /**
@@ -15,7 +16,7 @@ export interface CommandIO {
   stderr: NodeJS.WritableStream;
 }
 
-const commands: Command[] = [scanCommand];
+const commands: Command[] = [scanCommand, modelCommand];
 
 export function usage(): string {
   const lines = commands.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);

@@ -12,13 +12,17 @@ import { compileList } from '../core/compile-list';
 import { defaultList } from '../core/default-list';
 import { parseList } from '../core/list-schema';
 import { loadMatcher, type Matcher } from '../core/matcher';
-import { assess } from '../core/score';
+import { assess, blockKinds, type AssessOptions } from '../core/score';
 import type { Command, CommandIO } from './main';
 
 const InputLine = z.object({
   id: z.union([z.string(), z.number()]),
   text: z.string(),
   author: z.object({ platform: z.string(), id: z.string() }).optional(),
+  /** Where the text sat on the page (post, comment, reply, bio, name …). */
+  kind: z.enum(blockKinds).optional(),
+  /** For a reply: the text it answers. */
+  parent: z.string().optional(),
 });
 
 export interface ScanOptions {
@@ -60,13 +64,14 @@ export function scanLine(
   matcher: Matcher,
   id: string | number,
   text: string,
-  author?: { platform: string; id: string },
+  options: AssessOptions = {},
 ) {
-  const a = assess(matcher, text, author ? { author } : {});
+  const a = assess(matcher, text, options);
   return {
     id,
     verdict: a.verdict,
     score: a.score,
+    probability: a.probability,
     categories: a.categories,
     matches: a.matches.map(({ ruleId, category, start, end, text: t }) => ({
       ruleId,
@@ -77,6 +82,8 @@ export function scanLine(
     })),
     contacts: a.contacts.map(({ type, value, start, end }) => ({ type, value, start, end })),
     why: a.why,
+    ...(a.features ? { features: a.features } : {}),
+    ...(a.window ? { window: a.window } : {}),
     ...(a.account ? { account: a.account.ruleId } : {}),
   };
 }
@@ -136,7 +143,14 @@ export async function runScan(args: string[], io: CommandIO): Promise<number> {
         io.stderr.write(`leadguard scan: ${name}:${lineNumber}: ${message}\n`);
         continue;
       }
-      write(scanLine(matcher, input.id, input.text, input.author));
+      const { author, kind, parent } = input;
+      write(
+        scanLine(matcher, input.id, input.text, {
+          ...(author ? { author } : {}),
+          ...(kind ? { kind } : {}),
+          ...(parent !== undefined ? { parent } : {}),
+        }),
+      );
     }
   }
   return failed > 0 ? 1 : 0;

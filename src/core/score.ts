@@ -132,6 +132,8 @@ export interface RuleSignals {
   from: number;
   to: number;
   topics: Match[];
+  /** Everyday debt words (负债, 保单, 催收 …): context for the model, never a topic alone. */
+  contextTopics: Match[];
   strongTopics: number;
   quotedTopics: number;
   fuzzyTopics: number;
@@ -307,11 +309,12 @@ function ruleSignals(scan: TextScan, from: number, to: number): RuleSignals {
     !!m.category &&
     (isTopicCategory(m.category) ||
       (m.category === '虚假政策' && rules[m.rule]!.signal === 'strong'));
-  // Context topics (weight < 1.5 in the list: 上岸, 口子) are everyday words: they add to a real
-  // topic but are never the topic of a lead on their own (考研上岸 … 加V is an exam ad).
+  // Context topics (weight < 1.5 in the list: 上岸, 负债, 保单) are everyday words: the rules never
+  // count them (考研上岸 … 加V is an exam ad); the model reads them beside an ask.
   const isContextTopic = (m: Match) => (rules[m.rule]!.weight ?? Infinity) < 1.5;
   const topicsWithContext = all.filter(isTopicMatch);
-  const topicsAll = topicsWithContext.some((m) => !isContextTopic(m)) ? topicsWithContext : [];
+  const topicsAll = topicsWithContext.filter((m) => !isContextTopic(m));
+  const contextTopics = topicsWithContext.filter(isContextTopic);
   const bare = within(scan.bare, from, to);
   const lures = all.filter((m) => m.category === '引流');
   if (bare.length) lures.push(...bare);
@@ -462,6 +465,7 @@ function ruleSignals(scan: TextScan, from: number, to: number): RuleSignals {
     from,
     to,
     topics,
+    contextTopics,
     strongTopics: strongTopics.length,
     quotedTopics,
     fuzzyTopics: topics.filter((m) => isFuzzy(m.variant)).length,
@@ -542,6 +546,13 @@ function signalFeatures(
     b.named(`${prefix}q:${ctx}`);
     b.named(`${prefix}q:${ctx}#${Math.min(3, n)}`);
   }
+  if (s.contextTopics.length) {
+    const cats = new Set(s.contextTopics.map((m) => m.category!));
+    for (const c of cats) b.named(`${prefix}ct:${c}`);
+    b.named(`${prefix}ct#${Math.min(3, s.contextTopics.length)}`);
+    if (lure || contact) b.named(`${prefix}ct&ask`);
+    if (s.guarantees) b.named(`${prefix}ct&g`);
+  }
   // Window-level readings name their rules too: the model learns what each phrase is worth.
   if (prefix === '') for (const id of s.ruleIds) b.named(`r:${id}`);
   if (hasTopic && lure) b.named(`${prefix}t&l`);
@@ -566,17 +577,27 @@ interface WindowReading {
  * neighbouring sentences when long), each with its features. `visit` gets every window's feature
  * set (reused between calls: copy what you keep). The same code serves training and assessment.
  */
+export interface PreparedText {
+  scan: TextScan;
+  whole: RuleSignals;
+  view: TextView;
+}
+
+/** The lexicon's reading of a whole text and its folded view, shared by every window. */
+export function prepare(matcher: Matcher, text: string, options: AssessOptions = {}): PreparedText {
+  const scan = scanWhole(matcher, text, options);
+  return { scan, whole: ruleSignals(scan, 0, text.length), view: textView(text) };
+}
+
 export function readWindows(
   matcher: Matcher,
-  model: LoadedModel,
+  model: Pick<LoadedModel, 'spec' | 'builder'>,
   text: string,
   options: AssessOptions,
   visit: (set: FeatureSet, window: WindowReading, index: number) => void,
-  prepared?: { scan: TextScan; whole: RuleSignals; view: TextView },
+  prepared: PreparedText = prepare(matcher, text, options),
 ): void {
-  const scan = prepared?.scan ?? scanWhole(matcher, text, options);
-  const whole = prepared?.whole ?? ruleSignals(scan, 0, text.length);
-  const view = prepared?.view ?? textView(text);
+  const { scan, whole, view } = prepared;
   const { windows } = model.spec;
   const rules = matcher.compiled.rules;
   const base =
@@ -616,10 +637,12 @@ export function readWindows(
       b.named(`B:len:${bucketOf(view.length, lengthEdges)}`);
       signalFeatures(b, 'B:', whole, rules);
       if (whole.topics.length && asks) b.named('B:t&ask');
+      if (whole.contextTopics.length && asks) b.named('B:ct&ask');
     }
     if (parent) {
       signalFeatures(b, 'P:', parent, rules);
       if (parent.topics.length && asks) b.named('P:t&ask');
+      if (parent.contextTopics.length && asks) b.named('P:ct&ask');
       if (parent.cues.length && asks) b.named('P:q&ask');
     }
     visit(set, { range, start, end, signals }, index);
@@ -650,15 +673,18 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
   if (!model) return explain(scan, whole, null);
 
   const view = textView(text);
+  const prepared: PreparedText = { scan, whole, view };
   let bestP = -1;
   let bestWindow: WindowReading | null = null;
   let bestIndex = -1;
+  let windows = 0;
   readWindows(
     matcher,
     model,
     text,
     options,
     (set, window, index) => {
+      windows++;
       const p = sigmoid(logit(model, set));
       if (p > bestP) {
         bestP = p;
@@ -666,24 +692,10 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
         bestIndex = index;
       }
     },
-    { scan, whole, view },
+    prepared,
   );
   const chosen = bestWindow as WindowReading | null;
-  const t = model.spec.thresholds;
-  const spans =
-    whole.topics.length > 0 ||
-    whole.solicitingLures.length > 0 ||
-    whole.guarantees > 0 ||
-    whole.policies > 0 ||
-    contacts.length > 0;
-  const verdict: Verdict =
-    bestP >= t.modelOnly ||
-    (bestP >= t.lead && spans) ||
-    (whole.verdict === 'lead' && whole.listedContacts > 0)
-      ? 'lead'
-      : whole.topics.length > 0 || (bestP >= t.mention && spans)
-        ? 'mention'
-        : 'clean';
+  const verdict = modelVerdict(model.spec.thresholds, bestP, lexiconFlags(prepared));
   if (verdict === 'clean') return explain(scan, whole, { verdict, p: bestP });
 
   // Name the features that pushed the deciding window (recomputed: feature sets are reused).
@@ -711,16 +723,50 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
         .slice(0, 3)
         .map(({ index: i }) => ngramSpan(view, set.origin[i]!));
     },
-    { scan, whole, view },
+    prepared,
   );
   return explain(scan, whole, {
     verdict,
     p: bestP,
-    window: chosen ? { start: chosen.start, end: chosen.end } : undefined,
+    window: chosen && windows > 1 ? { start: chosen.start, end: chosen.end } : undefined,
     features,
     modelSpans,
   });
 }
+
+/**
+ * The verdict from the model's probability and the lexicon: a lead needs a span and the lead
+ * threshold, or the model-only threshold; a listed contact the rules call a lead stays one.
+ */
+export function modelVerdict(
+  t: { lead: number; modelOnly: number; mention: number },
+  p: number,
+  flags: LexiconFlags,
+): Verdict {
+  if (p >= t.modelOnly || (p >= t.lead && flags.spans)) return 'lead';
+  if (flags.listedLead) return 'lead';
+  return flags.topics || (p >= t.mention && flags.spans) ? 'mention' : 'clean';
+}
+
+/** What the verdict needs from the lexicon's reading of a whole text. */
+export interface LexiconFlags {
+  /** A span to show: a topic, an ask, a promise, a contact. */
+  spans: boolean;
+  topics: boolean;
+  /** A listed contact the rules call a lead. */
+  listedLead: boolean;
+}
+
+export const lexiconFlags = ({ whole, scan }: PreparedText): LexiconFlags => ({
+  spans:
+    whole.topics.length > 0 ||
+    whole.solicitingLures.length > 0 ||
+    whole.guarantees > 0 ||
+    whole.policies > 0 ||
+    scan.contacts.length > 0,
+  topics: whole.topics.length > 0,
+  listedLead: whole.verdict === 'lead' && whole.listedContacts > 0,
+});
 
 /** A named model feature in words. */
 function featureWords(name: string): string {
@@ -747,6 +793,10 @@ function featureWords(name: string): string {
     [/^p$/, '政策话术'],
     [/^pr$/, '主题旁的政策话术'],
     [/^q:(\w+)(#\d)?$/, '语境 $1'],
+    [/^ct:(.+)$/, '债务语境 $1'],
+    [/^ct#(\d)$/, '债务语境词 ×$1'],
+    [/^ct&ask$/, '债务语境+引流'],
+    [/^ct&g$/, '债务语境+承诺'],
     [/^t&l$/, '主题+引流'],
     [/^t&c$/, '主题+联系方式'],
     [/^t&g$/, '主题+承诺'],

@@ -11,11 +11,21 @@ export interface CardInfo {
   ruleIds: string[];
   account?: Account;
   listedAccount?: string;
+  /** Why the author's display name itself reads as an agent's (a name like 「xx法务-协商」). */
+  suspiciousName?: string;
+  /** The lead model's probability and the features that pushed it most. */
+  model?: { probability: number; features: { text: string; weight: number }[] };
   /** The platform's own report control for this block, if the page has one. */
   reportEntry?: Element;
 }
 
 const verdictLabel = { lead: '引流线索', mention: '提及' } as const;
+const badgeLabel = {
+  lead: '引流',
+  mention: '提及',
+  account: '名单账号',
+  name: '可疑账号',
+} as const;
 
 const cardCss = `
 :host { all: initial; }
@@ -36,7 +46,7 @@ const badgeCss = `
 :host { all: initial; display: inline-block; vertical-align: middle; margin-left: 4px; }
 button { font: 600 11px/16px system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif; padding: 0 5px;
   border-radius: 8px; border: 0; cursor: help; color: #fff; background: #c81e1e; }
-button.mention { background: #b07a00; } button.account { background: #6b21a8; }
+button.mention { background: #b07a00; } button.account, button.name { background: #6b21a8; }
 button:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 1px; }
 `;
 
@@ -96,6 +106,13 @@ export class HoverCard {
       row('账号', `${name}${info.account.platform}:${info.account.id}`);
     }
     if (info.listedAccount) row('名单', info.listedAccount);
+    if (info.suspiciousName) row('账号名', info.suspiciousName);
+    if (info.model) {
+      const features = info.model.features
+        .map((f) => `${f.text}${f.weight >= 0 ? '+' : ''}${f.weight.toFixed(1)}`)
+        .join(' ');
+      row('模型', `${info.model.probability.toFixed(2)}${features ? ` · ${features}` : ''}`);
+    }
     if (info.reportEntry) {
       const button = el(d, 'button', '打开平台举报');
       const entry = info.reportEntry;
@@ -135,7 +152,7 @@ export class HoverCard {
 /** A small focusable badge after the author's name: 引流 for leads, 名单 for listed accounts. */
 export function createBadge(
   doc: Document,
-  kind: 'lead' | 'mention' | 'account',
+  kind: 'lead' | 'mention' | 'account' | 'name',
   card: HoverCard,
   info: CardInfo,
 ): HTMLElement {
@@ -143,16 +160,9 @@ export function createBadge(
   host.setAttribute('data-leadguard-ui', '');
   host.setAttribute('data-kind', kind);
   const root = host.attachShadow({ mode: 'open' });
-  const button = el(
-    doc,
-    'button',
-    kind === 'account' ? '名单账号' : kind === 'lead' ? '引流' : '提及',
-    kind,
-  );
-  button.setAttribute(
-    'aria-label',
-    `LeadGuard: ${kind === 'account' ? '名单账号' : verdictLabel[kind]}`,
-  );
+  const label = badgeLabel[kind];
+  const button = el(doc, 'button', label, kind);
+  button.setAttribute('aria-label', `LeadGuard: ${label === '引流' ? verdictLabel.lead : label}`);
   const show = () => card.show(host, info);
   const hide = () => card.hide(host);
   button.addEventListener('mouseenter', show);

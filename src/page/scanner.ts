@@ -6,7 +6,7 @@
  */
 import { assess, type Assessment } from '../core/score';
 import type { Matcher } from '../core/matcher';
-import type { SiteAdapter, TextBlock } from '../sites/adapter';
+import type { Account, SiteAdapter, TextBlock } from '../sites/adapter';
 import { blockText, rangeFor } from './block-text';
 import { createBadge, HoverCard, type CardInfo } from './card';
 import { Highlighter, type Mark } from './highlighter';
@@ -97,6 +97,7 @@ export class PageScanner {
   /** Swaps in a new matcher (list update) and assesses every block again. */
   setMatcher(matcher: Matcher): void {
     this.matcher = matcher;
+    this.names.clear();
     for (const state of this.states.values()) this.forget(state);
     this.states.clear();
     this.sources.length = 0;
@@ -245,7 +246,14 @@ export class PageScanner {
     const author = block.author
       ? { platform: block.author.platform, id: block.author.id }
       : undefined;
-    const a = assess(this.matcher, text.text, author ? { author } : {});
+    // A reply is read with what it answers; only its own words can make it a lead.
+    const context = block.context?.length ? blockText(block.context, this.adapter.ignore).text : '';
+    const a = assess(this.matcher, text.text, {
+      ...(author ? { author } : {}),
+      kind: block.kind,
+      ...(context ? { parent: context } : {}),
+    });
+    const suspiciousName = block.author?.handle ? this.nameLead(block.author) : null;
     const state: BlockState = {
       key: block.key,
       signature,
@@ -255,7 +263,7 @@ export class PageScanner {
     };
     this.states.set(block.element, state);
     const listed = a.account && !a.account.allowed ? a.account.ruleId : undefined;
-    if (a.verdict === 'clean' && !listed) return changed;
+    if (a.verdict === 'clean' && !listed && !suspiciousName) return changed;
 
     const info: CardInfo = {
       verdict: a.verdict === 'lead' ? 'lead' : 'mention',
@@ -264,6 +272,10 @@ export class PageScanner {
       ruleIds: [...new Set(a.matches.map((m) => m.ruleId))],
       account: block.author,
       listedAccount: listed,
+      ...(suspiciousName ? { suspiciousName } : {}),
+      ...(a.probability !== null && a.verdict !== 'clean'
+        ? { model: { probability: a.probability, features: a.features ?? [] } }
+        : {}),
       reportEntry: block.reportEntry,
     };
     state.info = info;
@@ -286,14 +298,28 @@ export class PageScanner {
       // Highlights go to the page with the badges, in batches: every batch costs the page a paint.
       this.pendingMarks.push(...state.marks);
     }
-    if (listed || a.verdict === 'lead') {
+    if (listed || suspiciousName || a.verdict === 'lead') {
       const anchor = block.authorElement ?? block.text[0] ?? block.element;
-      state.badge = createBadge(this.doc, listed ? 'account' : 'lead', this.card, info);
+      const kind = listed ? 'account' : a.verdict === 'lead' ? 'lead' : 'name';
+      state.badge = createBadge(this.doc, kind, this.card, info);
       this.pendingBadges.push([anchor, state.badge, block.authorElement !== undefined]);
     }
     if (a.verdict === 'lead') this.counts.leads++;
     else if (a.verdict === 'mention') this.counts.mentions++;
     return true;
+  }
+
+  /** Display names read as account signals (「xx法务-协商」), once per account and name. */
+  private readonly names = new Map<string, string | null>();
+  private nameLead(account: Account): string | null {
+    const key = `${account.platform}\u0000${account.id}\u0000${account.handle}`;
+    let why = this.names.get(key);
+    if (why === undefined) {
+      const a = assess(this.matcher, account.handle!, { kind: 'name' });
+      why = a.verdict === 'lead' ? a.why : null;
+      this.names.set(key, why);
+    }
+    return why;
   }
 
   private forget(state: BlockState): void {

@@ -48,6 +48,11 @@ export interface TextBlock {
   authorElement?: Element;
   /** The platform's own report (举报) control for this block, where the page has one. */
   reportEntry?: Element;
+  /**
+   * What this block answers (a reply's parent comment): read as context for the verdict, never as
+   * the author's own words.
+   */
+  context?: Element[];
 }
 
 export interface SiteExample {

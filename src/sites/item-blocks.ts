@@ -144,6 +144,16 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
         element: item,
         text: [body],
         ...who,
+        // A reply is read with the comment it answers (looked up only for replies).
+        ...(reply
+          ? {
+              get context() {
+                const parent = item.parentElement?.closest(s.comment);
+                const text = parent && firstOwn(parent, s.commentText, s.comment, undefined, query);
+                return text ? [text] : undefined;
+              },
+            }
+          : {}),
         // Looked up only when the card opens: walking every comment's subtree for 举报 up front
         // was a third of the page scan (bench:page).
         get reportEntry() {

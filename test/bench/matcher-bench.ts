@@ -23,6 +23,8 @@ import {
   serializeMatcher,
   type Matcher,
 } from '../../src/core/matcher';
+import { assess } from '../../src/core/score';
+import { corpusFiles, readCorpora } from '../../src/cli/corpora';
 import { chunk, generateCorpus, syntheticPhrases } from './corpus-gen';
 
 const TOTAL = Number(process.env.BENCH_CHARS ?? 20_000_000);
@@ -585,6 +587,36 @@ for (const [probe, expected] of probes) {
 catchers.forEach(([name], i) => {
   log(`  ${String.fromCharCode(65 + i)} ${pad(name, 30)} ${probeHits[i]}/${probes.length}`);
 });
+
+// ---------------------------------------------------------------------------------------------
+// The lead model: what reading every block with it costs
+
+const blocks = readCorpora(corpusFiles()).map((l) => ({ text: l.text, kind: l.kind }));
+const { model: shippedModel, ...lexiconOnly } = baseList;
+const withModel = loadMatcher(compileList(baseList));
+const withoutModel = loadMatcher(compileList(lexiconOnly as List));
+const blocksPerSecond = (m: Matcher) => {
+  for (const b of blocks.slice(0, 500)) assess(m, b.text, { kind: b.kind });
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const t0 = performance.now();
+    for (const b of blocks) assess(m, b.text, { kind: b.kind });
+    times.push(performance.now() - t0);
+  }
+  return blocks.length / (times.sort((a, b) => a - b)[1]! / 1000);
+};
+const modelRate = blocksPerSecond(withModel);
+const lexiconRate = blocksPerSecond(withoutModel);
+const avgChars = blocks.reduce((n, b) => n + b.text.length, 0) / blocks.length;
+log();
+log(
+  `Lead model (${shippedModel ? `v${shippedModel.version}, 2^${shippedModel.features.hashBits} weights, ` + `${fmt(shippedModel.weights.length / 1024, 0)} KiB in the list` : 'none'}): ` +
+    `assess over ${blocks.length.toLocaleString('en-US')} corpus blocks (avg ${fmt(avgChars, 0)} chars)`,
+);
+log(
+  `  with the model ${lpad(fmt(modelRate, 0), 8)} blocks/s; lexicon rules alone ${lpad(fmt(lexiconRate, 0), 8)} blocks/s; ` +
+    `ratio ${fmt(modelRate / lexiconRate, 2)}`,
+);
 
 // ---------------------------------------------------------------------------------------------
 // Targets

@@ -43,11 +43,17 @@ describe('leadguard scan', () => {
       'id',
       'verdict',
       'score',
+      'probability',
       'categories',
       'matches',
       'contacts',
       'why',
+      'features',
     ]);
+    // The lead model's probability and the features that pushed it, in words.
+    expect(lead.probability).toBeGreaterThan(0.5);
+    expect(lead.features.length).toBeGreaterThan(0);
+    expect(typeof lead.features[0].text).toBe('string');
     const topic = lead.matches.find((m: { text: string }) => m.text === '征*信*修*复');
     expect(text.slice(topic.start, topic.end)).toBe('征*信*修*复');
     expect(topic).toMatchObject({ category: '征信修复' });
@@ -112,5 +118,6 @@ describe('leadguard scan', () => {
     );
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('cannot read');
-  });
+    // Two node processes that load the list and its model: seconds on a busy machine.
+  }, 30_000);
 });

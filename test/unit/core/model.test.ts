@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { compileList } from '../../../src/core/compile-list';
+import { labelled, type LabelledText } from '../../../src/core/corpus';
+import { defaultList } from '../../../src/core/default-list';
+import { parseList, type List } from '../../../src/core/list-schema';
+import { deserializeMatcher, loadMatcher, serializeMatcher } from '../../../src/core/matcher';
+import { assess } from '../../../src/core/score';
+import {
+  defaultTrainConfig,
+  extractExamples,
+  modelSection,
+  predictLines,
+  train,
+  type TrainConfig,
+} from '../../../src/core/train';
+import { corpusFiles, fingerprint, readCorpora } from '../../../src/cli/corpora';
+
+const { model: shipped, ...lexicon } = defaultList();
+const lexiconMatcher = loadMatcher(compileList(lexicon as List));
+const config: TrainConfig = { ...defaultTrainConfig, epochs: 3, copies: 1, hashBits: 16 };
+
+/** A small, fixed training set: every tenth line of every corpus. */
+const sample: LabelledText[] = readCorpora().filter((_, i) => i % 10 === 0);
+
+function trained() {
+  const ex = extractExamples(lexiconMatcher, sample, config, lexicon.homophones);
+  return { ex, q: train(ex, config) };
+}
+
+describe('the lead model', () => {
+  it('trains deterministically: the same corpus and seed give the same bytes', () => {
+    const a = trained().q;
+    const b = trained().q;
+    expect(a.weights.length).toBe(1 << config.hashBits);
+    expect(Buffer.from(a.weights.buffer).equals(Buffer.from(b.weights.buffer))).toBe(true);
+    expect(a.scale).toBe(b.scale);
+    expect(a.bias).toBe(b.bias);
+    // A different seed shuffles differently and lands elsewhere.
+    const ex = extractExamples(lexiconMatcher, sample, config, lexicon.homophones);
+    const c = train(ex, { ...config, seed: config.seed + 1 });
+    expect(Buffer.from(c.weights.buffer).equals(Buffer.from(a.weights.buffer))).toBe(false);
+  });
+
+  it('survives the list and the compiled matcher round trip, and reads texts as training did', () => {
+    const { ex, q } = trained();
+    const thresholds = { lead: 0.6, modelOnly: 0.9, mention: 0.3 };
+    const model = modelSection(
+      q,
+      config,
+      thresholds,
+      {
+        trainedAt: '2026-12-01T00:00:00Z',
+        fingerprint: fingerprint(sample),
+        lines: sample.length,
+        examples: ex.y.length,
+        families: [...new Set(sample.map((l) => l.family))],
+      },
+      { 'lofo.recall': 0.5 },
+      7,
+    );
+    const list = parseList(JSON.parse(JSON.stringify({ ...lexicon, model })));
+    expect(list.model?.version).toBe(7);
+    const matcher = loadMatcher(deserializeMatcher(serializeMatcher(compileList(list))));
+    const predicted = predictLines(ex, q, (l) => l.original);
+    let compared = 0;
+    for (const [index, p] of predicted) {
+      if (compared >= 150) break;
+      const info = ex.lines[index]!;
+      const line = sample[info.source]!;
+      const a = assess(matcher, line.text, {
+        kind: line.kind,
+        ...(line.parent ? { parent: line.parent } : {}),
+      });
+      expect(a.probability, line.id).toBeCloseTo(p, 3);
+      compared++;
+    }
+    expect(compared).toBe(150);
+  });
+
+  it('is refused when its weights do not fit its table', () => {
+    const { ex, q } = trained();
+    const model = modelSection(
+      q,
+      { ...config, hashBits: 17 },
+      { lead: 0.5, modelOnly: 0.9, mention: 0.3 },
+      {
+        trainedAt: '2026-12-01T00:00:00Z',
+        fingerprint: '0'.repeat(64),
+        lines: 1,
+        examples: ex.y.length,
+        families: ['x'],
+      },
+      {},
+      1,
+    );
+    const list = parseList({ ...lexicon, model });
+    expect(() => loadMatcher(compileList(list))).toThrow(/2\^17/);
+  });
+
+  it('reads a corpus line as the trainer reads it (block kind, parent, marked span)', () => {
+    const l = labelled(
+      {
+        id: 'x-1',
+        text: '答主说得对。需要的私我',
+        label: 'lead',
+        category: '停息挂账',
+        evasion: 'none',
+        kind: 'reply',
+        block: 'reply',
+        parent: '信用卡逾期了怎么协商？',
+        solicit: '需要的私我',
+      },
+      'x',
+    );
+    expect(l).toMatchObject({ kind: 'reply', lead: true, family: 'x', solicit: [6, 11] });
+  });
+});
+
+describe('the shipped model', () => {
+  it('is in the default list, small, and trained on the corpora in this repository', () => {
+    expect(shipped, 'run `leadguard model train`').toBeDefined();
+    const m = shipped!;
+    expect(m.weights.length).toBeLessThanOrEqual(1_000_000);
+    expect(m.training.fingerprint, 'the corpora changed: run `leadguard model train`').toBe(
+      fingerprint(readCorpora(corpusFiles())),
+    );
+    expect(m.training.families.some((f) => f.startsWith('sealed'))).toBe(false);
+    expect(m.thresholds.lead).toBeLessThanOrEqual(m.thresholds.modelOnly);
+  });
+});
