@@ -27,7 +27,8 @@ function trained() {
   return { ex, q: train(ex, config) };
 }
 
-describe('the lead model', () => {
+// Each test trains a small model: seconds, more on a busy machine.
+describe('the lead model', { timeout: 60_000 }, () => {
   it('trains deterministically: the same corpus and seed give the same bytes', () => {
     const a = trained().q;
     const b = trained().q;
