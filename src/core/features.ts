@@ -12,11 +12,13 @@ export interface TextView {
   codes: Uint16Array;
   start: Int32Array;
   end: Int32Array;
+  /** 1 where a sentence ends after the symbol (windows split there; n-grams run across). */
+  breaks: Uint8Array;
   length: number;
 }
 
-/** Sentence ends: kept in the view as one boundary symbol (windows split there). */
-export const BOUNDARY = 0x0001;
+/** Sentence ends, noted beside the symbols: a line break inside 想要⏎一份⏎报告 is evasion. */
+const BOUNDARY = -3;
 const boundaryChars = new Set([...'。！？!?；;\n…'].map((c) => c.charCodeAt(0)));
 /** Ideographs outside the BMP (rare names, variants) are real text: one symbol for all. */
 const RARE_IDEOGRAPH = 0xe0ff;
@@ -28,6 +30,7 @@ export function textView(text: string): TextView {
   const codes = new Uint16Array(n + 1);
   const start = new Int32Array(n + 1);
   const end = new Int32Array(n + 1);
+  const breaks = new Uint8Array(n + 1);
   let len = 0;
   let last = -1;
   for (let i = 0; i < n; i++) {
@@ -47,10 +50,12 @@ export function textView(text: string): TextView {
       f = fold[c]!;
       if (f >= 0x30 && f <= 0x39) f = 0x30;
     }
-    if (f >= 0) {
+    if (f === BOUNDARY) {
+      if (len > 0) breaks[len - 1] = 1;
+    } else if (f >= 0) {
       if (f === last) {
         end[len - 1] = i + width; // 征征信信, 哈哈哈: a repeat is one symbol
-      } else if (!(f === BOUNDARY && len === 0)) {
+      } else {
         codes[len] = f;
         start[len] = i;
         end[len] = i + width;
@@ -60,7 +65,7 @@ export function textView(text: string): TextView {
     }
     i += width - 1;
   }
-  return { codes, start, end, length: len };
+  return { codes, start, end, breaks, length: len };
 }
 
 /** Windows of a view: [from, to) symbol ranges split at sentence boundaries. */
@@ -83,7 +88,7 @@ export function sentenceRanges(
     }
   };
   for (let i = 0; i < view.length; i++) {
-    if (view.codes[i] === BOUNDARY && i + 1 - from >= minChars) {
+    if (view.breaks[i] && i + 1 - from >= minChars) {
       push(from, i + 1);
       from = i + 1;
     }
@@ -103,6 +108,20 @@ export function sentenceRanges(
 }
 
 const FNV_PRIME = 0x01000193;
+const QUOTE_SALT = 0x6a09e667;
+
+/** 1 for each view symbol inside one of the sorted original-text `spans`. */
+export function symbolsIn(view: TextView, spans: readonly [number, number][]): Uint8Array | null {
+  if (spans.length === 0) return null;
+  const out = new Uint8Array(view.length);
+  let k = 0;
+  for (let i = 0; i < view.length; i++) {
+    const at = view.start[i]!;
+    while (k < spans.length && spans[k]![1] <= at) k++;
+    if (k < spans.length && spans[k]![0] <= at) out[i] = 1;
+  }
+  return out;
+}
 const ORDER_SEED = [0, 0x9e3779b1, 0x85ebca6b, 0xc2b2ae35, 0x27d4eb2f, 0x165667b1];
 
 function mix(h: number): number {
@@ -176,14 +195,18 @@ export class FeatureBuilder {
     s.count++;
   }
 
-  /** Adds the n-grams of view symbols [from, to). */
-  ngrams(view: TextView, from: number, to: number): void {
+  /**
+   * Adds the n-grams of view symbols [from, to); a non-zero `salt` puts them in another namespace
+   * (the same n-gram read in a window that asks means something else).
+   */
+  ngrams(view: TextView, from: number, to: number, salt = 0, quoted?: Uint8Array | null): void {
     const codes = view.codes;
     const mask = this.mask;
     for (const k of this.orders) {
-      const seed = ORDER_SEED[k]!;
+      const seed = ORDER_SEED[k]! ^ salt;
       for (let i = from; i + k <= to; i++) {
-        let h = seed;
+        // Quoted words (a warning quoting the bait) are read apart from the writer's own.
+        let h = quoted && quoted[i] ? seed ^ QUOTE_SALT : seed;
         for (let j = 0; j < k; j++) h = Math.imul(h ^ codes[i + j]!, FNV_PRIME);
         this.push(mix(h) & mask, (i << 3) | k);
       }
@@ -206,7 +229,7 @@ export function ngramText(view: TextView, origin: number): string {
   let s = '';
   for (let j = 0; j < k; j++) {
     const c = view.codes[at + j]!;
-    s += c === BOUNDARY ? '｜' : c === 0x30 ? '#' : String.fromCharCode(c);
+    s += c === 0x30 ? '#' : String.fromCharCode(c);
   }
   return s;
 }

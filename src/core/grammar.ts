@@ -11,11 +11,13 @@ export interface GrammarRuntime {
   maxQuote: number;
   clauseBreak: Set<number>;
   negationBefore: WordSet;
+  negationAfter: WordSet;
   negationReach: number;
   narratedAfter: WordSet;
   narratedAfterExcept: WordSet;
   narratedAtClauseEnd: WordSet;
   reportedBefore: WordSet;
+  reportedSpeech: string[];
   feePaidBefore: WordSet;
   feePaidReach: number;
   saidBefore: WordSet;
@@ -82,11 +84,13 @@ export function compileGrammar(g: Grammar): GrammarRuntime {
     maxQuote: g.maxQuote,
     clauseBreak: new Set([...g.clauseBreaks].map((c) => c.charCodeAt(0))),
     negationBefore: wordSet(g.negationBefore),
+    negationAfter: wordSet(g.negationAfter),
     negationReach: g.negationReach,
     narratedAfter: wordSet(g.narratedAfter),
     narratedAfterExcept: wordSet(g.narratedAfterExcept),
     narratedAtClauseEnd: wordSet(g.narratedAtClauseEnd),
     reportedBefore: wordSet(g.reportedBefore),
+    reportedSpeech: [...new Set(g.reportedSpeech.map(foldWord).filter(Boolean))],
     feePaidBefore: wordSet(g.feePaidBefore),
     feePaidReach: g.feePaidReach,
     saidBefore: wordSet(g.saidBefore),
@@ -131,6 +135,32 @@ export function quotedSpans(g: GrammarRuntime, text: string): [number, number][]
   return spans;
 }
 
+const sentenceEnds = new Set([...'。！？!?；;\n'].map((c) => c.charCodeAt(0)));
+
+/**
+ * What someone else says (他说只要交三千就能停息, 所谓的债务优化): from the opening word to the end
+ * of the sentence, in order and disjoint. `folded` is the folded text.
+ */
+export function reportedSpans(g: GrammarRuntime, folded: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const word of g.reportedSpeech) {
+    for (let at = folded.indexOf(word); at >= 0; at = folded.indexOf(word, at + word.length)) {
+      let end = at + word.length;
+      while (end < folded.length && !sentenceEnds.has(folded.charCodeAt(end))) end++;
+      spans.push([at, end]);
+    }
+  }
+  if (spans.length < 2) return spans;
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [spans[0]!];
+  for (const s of spans.slice(1)) {
+    const last = merged[merged.length - 1]!;
+    if (s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else merged.push(s);
+  }
+  return merged;
+}
+
 /** Where the clause holding `at` starts (just after the last clause break before it). */
 function clauseStart(g: GrammarRuntime, folded: string, at: number, limit: number): number {
   for (let i = at - 1; i >= Math.max(0, at - limit); i--) {
@@ -154,9 +184,25 @@ function wordShortlyBefore(
   return false;
 }
 
-/** 请勿私信, 不要加V, 不会委托第三方代办: the cue is negated. */
-export const isNegated = (g: GrammarRuntime, folded: string, start: number) =>
-  wordShortlyBefore(g, g.negationBefore, g.negationReach, folded, start);
+/** Whether a word of `set` starts within `reach` characters after `end`, in the same clause. */
+function wordShortlyAfter(
+  g: GrammarRuntime,
+  set: WordSet,
+  reach: number,
+  folded: string,
+  end: number,
+): boolean {
+  for (let at = end; at <= Math.min(folded.length, end + reach); at++) {
+    if (at > end && g.clauseBreak.has(folded.charCodeAt(at - 1))) return false;
+    if (startsWithWord(set, folded, at)) return true;
+  }
+  return false;
+}
+
+/** 请勿私信, 不要加V, 不接私信, 私信不回: the cue is negated. */
+export const isNegated = (g: GrammarRuntime, folded: string, m: { start: number; end: number }) =>
+  wordShortlyBefore(g, g.negationBefore, g.negationReach, folded, m.start) ||
+  wordShortlyAfter(g, g.negationAfter, Math.min(4, g.negationReach), folded, m.end);
 
 /** 私信了一个博主, 私信过他, 让我私信, 有人私信你: the lure is told, not asked. */
 export function isNarrated(

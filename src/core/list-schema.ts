@@ -177,6 +177,8 @@ export const Grammar = z.object({
   clauseBreaks: z.string().min(1).max(64),
   /** A lure right after one of these, in its clause, is negated (请勿私信, 不要加V). */
   negationBefore: Words,
+  /** … or right after it, in its clause (私信不回, 私信一律不看). */
+  negationAfter: Words,
   negationReach: z.number().int().nonnegative().max(32),
   /** A lure followed by one of these is narrated (私信了一个博主, 私信过他) … */
   narratedAfter: Words,
@@ -184,6 +186,8 @@ export const Grammar = z.object({
   narratedAfterExcept: Words,
   /** A lure right after one of these is reported speech (让我私信, 有人私信你). */
   reportedBefore: Words,
+  /** Words that open someone else's speech, which runs to the end of the sentence (他说…, 号称…). */
+  reportedSpeech: Words,
   /** A narrating word at the end of its clause narrates only if listed here (私信过。). */
   narratedAtClauseEnd: Words,
   /** A fee the writer paid (交了5000服务费) is a story, not an offer … */

@@ -17,6 +17,7 @@ import {
   ngramSpan,
   ngramText,
   sentenceRanges,
+  symbolsIn,
   textView,
   type FeatureSet,
   type TextView,
@@ -27,6 +28,7 @@ import {
   isNegated,
   isPromiseTold,
   quotedSpans,
+  reportedSpans,
   type GrammarRuntime,
 } from './grammar';
 import { isTopicCategory, type Category, type CueContext } from './list-schema';
@@ -147,6 +149,9 @@ export interface RuleSignals {
   reachedContacts: ReportedContact[];
   listedContacts: number;
   guarantees: number;
+  /** Guarantees and policy framing heavy enough to solicit, wherever they stand. */
+  solicitingGuarantees: number;
+  solicitingPolicies: number;
   toldPromises: number;
   reachedGuarantees: Match[];
   policies: number;
@@ -339,7 +344,7 @@ function ruleSignals(scan: TextScan, from: number, to: number): RuleSignals {
   let folded: string | null = null;
   const f = () => (folded ??= scan.folded());
   const solicits = (m: Match, base: number) =>
-    !isQuoted(m) && !isNegated(grammar, f(), m.start) && weightOf(m, base) >= 1.5;
+    !isQuoted(m) && !isNegated(grammar, f(), m) && weightOf(m, base) >= 1.5;
   const near = reachIndex(topics, proximity);
   const inReach = (m: { start: number; end: number }) => listedContacts > 0 || near(m);
 
@@ -349,7 +354,7 @@ function ruleSignals(scan: TextScan, from: number, to: number): RuleSignals {
   const solicitingLures: Match[] = [];
   for (const m of lures) {
     if (isQuoted(m)) quotedLures++;
-    else if (isNegated(grammar, f(), m.start)) negatedLures++;
+    else if (isNegated(grammar, f(), m)) negatedLures++;
     else if (isNarrated(grammar, f(), m)) narratedLures++;
     else if (weightOf(m, weights.lure) >= 1.5) solicitingLures.push(m);
   }
@@ -365,6 +370,10 @@ function ruleSignals(scan: TextScan, from: number, to: number): RuleSignals {
     return inReach(m);
   });
   const reachedPolicies = policies.filter((m) => inReach(m) && solicits(m, weights.policy));
+  const solicitingGuarantees = guarantees.filter(
+    (m) => solicits(m, weights.guarantee) && !isPromiseTold(grammar, f(), m.start),
+  ).length;
+  const solicitingPolicies = policies.filter((m) => solicits(m, weights.policy)).length;
 
   /**
    * Overlapping matches of different rules are one piece of text (信用卡退息 / 退息 / 退息退费):
@@ -478,6 +487,8 @@ function ruleSignals(scan: TextScan, from: number, to: number): RuleSignals {
     reachedContacts,
     listedContacts,
     guarantees: guarantees.length,
+    solicitingGuarantees,
+    solicitingPolicies,
     toldPromises,
     reachedGuarantees,
     policies: policies.length,
@@ -533,6 +544,8 @@ function signalFeatures(
   if (s.reachedContacts.length) b.named(`${prefix}cr`);
   if (s.listedContacts) b.named(`${prefix}cl`);
   if (s.guarantees) b.named(`${prefix}g`);
+  if (s.solicitingGuarantees) b.named(`${prefix}gs`);
+  if (s.solicitingPolicies) b.named(`${prefix}ps`);
   if (s.reachedGuarantees.length) b.named(`${prefix}gr`);
   if (s.toldPromises) b.named(`${prefix}gt`);
   if (s.policies) b.named(`${prefix}p`);
@@ -553,8 +566,10 @@ function signalFeatures(
     if (lure || contact) b.named(`${prefix}ct&ask`);
     if (s.guarantees) b.named(`${prefix}ct&g`);
   }
-  // Window-level readings name their rules too: the model learns what each phrase is worth.
+  // Window-level readings name their rules and the rules' groups (the id before its first dot:
+  // lure, persona, proof, ctx …): the model learns what each phrase and each kind is worth.
   if (prefix === '') for (const id of s.ruleIds) b.named(`r:${id}`);
+  for (const group of new Set(s.ruleIds.map(groupOf))) b.named(`${prefix}grp:${group}`);
   if (hasTopic && lure) b.named(`${prefix}t&l`);
   if (hasTopic && contact) b.named(`${prefix}t&c`);
   if (hasTopic && s.guarantees) b.named(`${prefix}t&g`);
@@ -563,6 +578,26 @@ function signalFeatures(
   b.named(`${prefix}rv:${s.verdict}`);
   b.named(`${prefix}rs:${bucketOf(s.score, scoreEdges)}`);
 }
+
+/** The union of two sorted lists of disjoint spans, sorted and disjoint. */
+function unionOf(a: [number, number][], b: [number, number][]): [number, number][] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const all = [...a, ...b].sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [[...all[0]!]];
+  for (const [s, e] of all.slice(1)) {
+    const last = out[out.length - 1]!;
+    if (s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+/** An entry's group: its id up to the first dot (lure.kan-zhu-ye → lure). */
+const groupOf = (id: string) => {
+  const dot = id.indexOf('.');
+  return dot < 0 ? id : id.slice(0, dot);
+};
 
 interface WindowReading {
   /** View symbol range and original text range. */
@@ -618,13 +653,18 @@ export function readWindows(
     parent = ruleSignals(parentScan, 0, options.parent.length);
   }
   const b = model.builder;
+  // Quotations and someone else's speech: read apart from the writer's own words.
+  const quoted = symbolsIn(
+    view,
+    unionOf(scan.quotes(), reportedSpans(scan.grammar, scan.folded())),
+  );
   ranges.forEach((range, index) => {
     const [a, z] = range;
     const start = a < view.length ? view.start[a]! : text.length;
     const end = z > 0 ? view.end[z - 1]! : 0;
     const signals = multi ? ruleSignals(scan, start, end) : whole;
     const set = b.begin();
-    b.ngrams(view, a, z);
+    b.ngrams(view, a, z, 0, quoted);
     b.named(`k:${kind}`);
     b.named(`len:${bucketOf(z - a, lengthEdges)}`);
     signalFeatures(b, '', signals, rules);
@@ -761,8 +801,8 @@ export const lexiconFlags = ({ whole, scan }: PreparedText): LexiconFlags => ({
   spans:
     whole.topics.length > 0 ||
     whole.solicitingLures.length > 0 ||
-    whole.guarantees > 0 ||
-    whole.policies > 0 ||
+    whole.solicitingGuarantees > 0 ||
+    whole.solicitingPolicies > 0 ||
     scan.contacts.length > 0,
   topics: whole.topics.length > 0,
   listedLead: whole.verdict === 'lead' && whole.listedContacts > 0,
@@ -797,6 +837,9 @@ function featureWords(name: string): string {
     [/^ct#(\d)$/, '债务语境词 ×$1'],
     [/^ct&ask$/, '债务语境+引流'],
     [/^ct&g$/, '债务语境+承诺'],
+    [/^grp:(.+)$/, '词类 $1'],
+    [/^gs$/, '承诺'],
+    [/^ps$/, '权威/政策话术'],
     [/^t&l$/, '主题+引流'],
     [/^t&c$/, '主题+联系方式'],
     [/^t&g$/, '主题+承诺'],

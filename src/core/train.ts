@@ -36,12 +36,12 @@ export interface TrainConfig {
 export const defaultTrainConfig: TrainConfig = {
   hashBits: 18,
   orders: [1, 2, 3],
-  epochs: 12,
+  epochs: 6,
   l2: 1e-6,
-  rate: 0.1,
+  rate: 0.2,
   seed: 20261201,
   copies: 1,
-  windows: { minBlock: 80, minWindow: 12, maxWindow: 120 },
+  windows: { minBlock: 60, minWindow: 12, maxWindow: 120 },
 };
 
 export interface LineInfo {
