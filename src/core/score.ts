@@ -748,8 +748,10 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
     options,
     (set, _window, index) => {
       if (index !== bestIndex) return;
-      const top = topContributions(model, set, 12);
-      features = top.slice(0, 6).map(({ index: i, weight }) => {
+      const top = topContributions(model, set, 24);
+      // Single characters say little to a moderator: name n-grams and signals first.
+      const telling = top.filter(({ index: i }) => set.origin[i]! < 0 || (set.origin[i]! & 7) >= 2);
+      features = (telling.length ? telling : top).slice(0, 6).map(({ index: i, weight }) => {
         const origin = set.origin[i]!;
         return {
           text:

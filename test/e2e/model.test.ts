@@ -1,0 +1,42 @@
+/**
+ * The lead model on a real page: a comment that names no service and uses no word of the list is
+ * marked a lead on the model alone, its strongest n-grams highlighted, and its card says why in
+ * the model's features. The benign comment beside it stays unmarked.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchExtension, type ExtensionSession } from './harness';
+import { highlightedIn, waitForHighlights } from './highlights';
+
+const url = 'https://www.douyin.com/video/7300000000000000003';
+let session: ExtensionSession;
+beforeAll(async () => {
+  session = await launchExtension();
+});
+afterAll(() => session?.close());
+
+describe('a model-only lead', () => {
+  it('is highlighted as a lead and its card explains the model features', async () => {
+    const page = await session.openSite(url);
+    await waitForHighlights(page, 'leadguard-lead');
+    const inLead = await highlightedIn(page, '#model-only-lead');
+    expect(inLead.length).toBeGreaterThan(0);
+    const text = await page.locator('#model-only-lead').textContent();
+    for (const span of inLead) expect(text).toContain(span);
+    // Nothing in the benign comment or the caption.
+    expect(await highlightedIn(page, '[data-fixture="benign"]')).toEqual([]);
+    expect(await highlightedIn(page, '[data-fixture="benign"]', 'leadguard-mention')).toEqual([]);
+
+    // One lead badge, on the model-only comment's author; its card names the model's features.
+    const badge = page.locator('[data-cid="7301000000000000301"] leadguard-badge');
+    await expect.poll(() => badge.count()).toBe(1);
+    await badge.locator('button').focus();
+    const card = page.locator('leadguard-card .card');
+    await expect.poll(() => card.isVisible()).toBe(true);
+    const cardText = (await card.textContent()) ?? '';
+    expect(cardText).toContain('引流线索');
+    expect(cardText).toMatch(/模型\s*[01]\.\d\d · 「/);
+    expect(cardText).toContain('引流线索（模型）');
+    expect(await page.locator('[data-cid="7301000000000000302"] leadguard-badge').count()).toBe(0);
+    await page.close();
+  });
+});
