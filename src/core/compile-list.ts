@@ -7,8 +7,16 @@
 import { pinyin, polyphonic } from 'pinyin-pro';
 import { buildAutomaton } from './automaton';
 import { defaultList } from './default-list';
+import { buildKeyIndex, KeyCollisionError } from './key-index';
 import { ListError, type Entry, type List } from './list-schema';
-import { MATCHER_FORMAT, Variant, type CompiledMatcher, type RuleMeta } from './matcher';
+import {
+  accountKey,
+  contactKey,
+  MATCHER_FORMAT,
+  Variant,
+  type CompiledMatcher,
+  type RuleMeta,
+} from './matcher';
 import { foldPhrase } from './normalize';
 import { compilePattern, PatternError } from './pattern';
 
@@ -32,8 +40,18 @@ export function compileList(
   const patternRule: number[] = [];
   const patternVariant: number[] = [];
   const regexes: CompiledMatcher['regexes'] = [];
-  const accounts: CompiledMatcher['accounts'] = [];
-  const contacts: CompiledMatcher['contacts'] = [];
+  const accountKeys: string[] = [];
+  const accountRules: number[] = [];
+  const contactKeys: string[] = [];
+  const contactRules: number[] = [];
+  const account = (platform: string, id: string, rule: number) => {
+    accountKeys.push(accountKey(platform, id));
+    accountRules.push(rule);
+  };
+  const contact = (type: string, value: string, rule: number) => {
+    contactKeys.push(contactKey(type, normalizeContactValue(type, value)));
+    contactRules.push(rule);
+  };
 
   const add = (text: string, rule: number, variant: Variant) => {
     patterns.push(text);
@@ -124,7 +142,7 @@ export function compileList(
             kind: 'allow',
             text: `${entry.platform}:${entry.platformId}`,
           });
-          accounts.push([entry.platform, entry.platformId, rule]);
+          account(entry.platform, entry.platformId, rule);
         }
         break;
       case 'account':
@@ -136,7 +154,29 @@ export function compileList(
           weight: entry.weight,
           text: entry.handle ? `${entry.handle} (${entry.platformId})` : entry.platformId,
         });
-        accounts.push([entry.platform, entry.platformId, rule]);
+        account(entry.platform, entry.platformId, rule);
+        break;
+      case 'account-set':
+        rules.push({
+          id: entry.id,
+          kind: 'account',
+          category: entry.category,
+          signal: 'strong',
+          weight: entry.weight,
+          text: `${entry.platform} ×${entry.ids.length}`,
+        });
+        for (const id of entry.ids) account(entry.platform, id, rule);
+        break;
+      case 'contact-set':
+        rules.push({
+          id: entry.id,
+          kind: 'contact',
+          category: entry.category,
+          signal: 'strong',
+          weight: entry.weight,
+          text: `${entry.type} ×${entry.values.length}`,
+        });
+        for (const value of entry.values) contact(entry.type, value, rule);
         break;
       case 'contact':
         rules.push({
@@ -147,11 +187,23 @@ export function compileList(
           weight: entry.weight,
           text: entry.value,
         });
-        contacts.push([entry.type, normalizeContactValue(entry.type, entry.value), rule]);
+        contact(entry.type, entry.value, rule);
         break;
     }
   }
   const automaton = buildAutomaton(patterns);
+  // An allow entry for an account wins over any listing of it; otherwise the first entry names it.
+  const allowWins = (candidate: number, kept: number) =>
+    rules[candidate]!.kind === 'allow' && rules[kept]!.kind !== 'allow';
+  let accounts: CompiledMatcher['accounts'];
+  let contacts: CompiledMatcher['contacts'];
+  try {
+    accounts = buildKeyIndex(accountKeys, accountRules, allowWins);
+    contacts = buildKeyIndex(contactKeys, contactRules);
+  } catch (error) {
+    if (error instanceof KeyCollisionError) throw new ListError(error.message);
+    throw error;
+  }
   const compiled: CompiledMatcher = {
     format: MATCHER_FORMAT,
     listId: list.id,

@@ -55,6 +55,8 @@ export const Provenance = z.object({
 });
 
 const Signal = z.enum(['strong', 'weak']);
+/** Members of one account or contact set. */
+export const MAX_SET_MEMBERS = 2_000_000;
 
 const base = {
   id: EntryId,
@@ -104,6 +106,27 @@ export const ContactEntry = z.object({
   category: z.enum(categories),
 });
 
+/**
+ * Many accounts of one platform and category in one entry: a feed of a million accounts is a few
+ * sets of ids, not a million objects (feeds patch a set's members in deltas; see feed-format.ts).
+ */
+export const AccountSetEntry = z.object({
+  ...base,
+  kind: z.literal('account-set'),
+  platform: z.enum(platformNames),
+  category: z.enum(categories),
+  ids: z.array(z.string().min(1).max(128)).max(MAX_SET_MEMBERS),
+});
+
+/** Many contacts of one type and category in one entry (values normalized like ContactEntry's). */
+export const ContactSetEntry = z.object({
+  ...base,
+  kind: z.literal('contact-set'),
+  type: z.enum(contactTypes),
+  category: z.enum(categories),
+  values: z.array(z.string().min(3).max(256)).max(MAX_SET_MEMBERS),
+});
+
 /** Words that mark warnings, news, victims, official sources or questions, and lower a verdict. */
 export const CueEntry = z.object({
   ...base,
@@ -128,6 +151,8 @@ export const Entry = z.union([
   PatternEntry,
   AccountEntry,
   ContactEntry,
+  AccountSetEntry,
+  ContactSetEntry,
   CueEntry,
   AllowEntry,
 ]);
@@ -136,6 +161,8 @@ export type PhraseEntry = z.infer<typeof PhraseEntry>;
 export type PatternEntry = z.infer<typeof PatternEntry>;
 export type AccountEntry = z.infer<typeof AccountEntry>;
 export type ContactEntry = z.infer<typeof ContactEntry>;
+export type AccountSetEntry = z.infer<typeof AccountSetEntry>;
+export type ContactSetEntry = z.infer<typeof ContactSetEntry>;
 export type CueEntry = z.infer<typeof CueEntry>;
 export type AllowEntry = z.infer<typeof AllowEntry>;
 

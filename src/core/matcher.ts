@@ -1,7 +1,7 @@
 /**
  * The compiled matcher: what the background builds once from a list (compile-list.ts) and content
- * scripts, the CLI and tests load. Serializable to a string (JSON + base64 typed arrays) because
- * extension messaging and storage carry JSON.
+ * scripts, the CLI and tests load. Serializable to one byte buffer (serializeMatcher) that the
+ * background stores in chunks for tabs to read.
  */
 import {
   emptyMatches,
@@ -11,11 +11,12 @@ import {
   type AutomatonData,
 } from './automaton';
 import { compileGrammar, type GrammarRuntime } from './grammar';
-import type { Category, ContactType, CueContext, Grammar, Model, Scoring } from './list-schema';
+import { KeyIndex, type KeyIndexData } from './key-index';
+import type { Category, CueContext, Grammar, Model, Scoring } from './list-schema';
 import { loadModel, type LoadedModel } from './model';
 import { foldText } from './normalize';
 
-export const MATCHER_FORMAT = 'leadguard-matcher/1';
+export const MATCHER_FORMAT = 'leadguard-matcher/2';
 
 /** How a match was found. Fuzzy variants count only with a second signal (scorer). */
 export const Variant = {
@@ -68,10 +69,10 @@ export interface CompiledMatcher {
   patternRule: Int32Array;
   patternVariant: Uint8Array;
   regexes: { rule: number; source: string; maxLength: number }[];
-  /** [platform, platformId, rule] */
-  accounts: [string, string, number][];
-  /** [type, value, rule] */
-  contacts: [ContactType, string, number][];
+  /** accountKey(platform, platformId) → rule (account, account-set or allow entry). */
+  accounts: KeyIndexData;
+  /** contactKey(type, normalized value) → rule (contact or contact-set entry). */
+  contacts: KeyIndexData;
 }
 
 export interface Matcher {
@@ -80,8 +81,8 @@ export interface Matcher {
   grammar: GrammarRuntime;
   model: LoadedModel | null;
   regexes: { rule: number; re: RegExp; maxLength: number }[];
-  accounts: Map<string, number>;
-  contacts: Map<string, number>;
+  accounts: KeyIndex;
+  contacts: KeyIndex;
 }
 
 export interface Match {
@@ -97,6 +98,10 @@ export interface Match {
 export const accountKey = (platform: string, id: string) => `${platform}\u0000${id}`;
 export const contactKey = (type: string, value: string) => `${type}\u0000${value}`;
 
+/**
+ * What a tab does with a compiled matcher before scanning. The background runs exactly this before
+ * a list becomes active, so a list whose RegExps a tab can't build is refused, not shipped.
+ */
 export function loadMatcher(compiled: CompiledMatcher): Matcher {
   if (compiled.format !== MATCHER_FORMAT) {
     throw new Error(`unsupported matcher format ${String(compiled.format)}`);
@@ -106,13 +111,18 @@ export function loadMatcher(compiled: CompiledMatcher): Matcher {
     automaton: withRuntime(compiled.automaton),
     grammar: compileGrammar(compiled.grammar),
     model: compiled.model ? loadModel(compiled.model) : null,
-    regexes: compiled.regexes.map((r) => ({
-      rule: r.rule,
-      re: new RegExp(r.source, 'gu'),
-      maxLength: r.maxLength,
-    })),
-    accounts: new Map(compiled.accounts.map(([p, id, rule]) => [accountKey(p, id), rule])),
-    contacts: new Map(compiled.contacts.map(([t, v, rule]) => [contactKey(t, v), rule])),
+    regexes: compiled.regexes.map((r) => {
+      try {
+        return { rule: r.rule, re: new RegExp(r.source, 'gu'), maxLength: r.maxLength };
+      } catch (error) {
+        const id = compiled.rules[r.rule]?.id ?? `#${r.rule}`;
+        throw new Error(`entry ${id}: the pattern does not compile (${(error as Error).message})`, {
+          cause: error,
+        });
+      }
+    }),
+    accounts: new KeyIndex(compiled.accounts),
+    contacts: new KeyIndex(compiled.contacts),
   };
 }
 
@@ -242,78 +252,105 @@ function runPatterns(matcher: Matcher, text: string, anchors: [number, number, n
   return out;
 }
 
-// Serialization: typed arrays travel as base64 inside JSON.
-const typedKeys = [
-  'alphabet',
-  'edgeStart',
-  'edgeSym',
-  'edgeTo',
-  'fail',
-  'outHead',
-  'outNext',
-  'dictLink',
-  'patLen',
-  'patFlags',
-] as const;
-
-function toBase64(view: ArrayBufferView): string {
-  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+// Serialization: one byte buffer (a JSON header, then every typed array as an 8-aligned section), so
+// the background can hand tabs a matcher of tens of MB in storage chunks and a tab loads it without
+// copying the arrays. Any typed array anywhere in a CompiledMatcher becomes a section, so fields
+// added later (a model section) travel without changes here.
+const MAGIC = 0x314d474c; // "LGM1"
+const typedArrays = {
+  Int8Array,
+  Uint8Array,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+} as const;
+type TypedName = keyof typeof typedArrays;
+type Typed = InstanceType<(typeof typedArrays)[TypedName]>;
+const typedNameOf = (v: ArrayBufferView): TypedName => {
+  for (const name of Object.keys(typedArrays) as TypedName[]) {
+    if (v instanceof typedArrays[name]) return name;
   }
-  return btoa(binary);
-}
+  throw new Error('only typed arrays can be matcher sections');
+};
+const align8 = (n: number) => (n + 7) & ~7;
 
-function fromBase64(text: string): ArrayBuffer {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes.buffer;
-}
-
-export function serializeMatcher(c: CompiledMatcher): string {
-  const automaton: Record<string, string> = {};
-  for (const key of typedKeys) automaton[key] = toBase64(c.automaton[key]);
-  return JSON.stringify({
-    ...c,
-    automaton,
-    patternRule: toBase64(c.patternRule),
-    patternVariant: toBase64(c.patternVariant),
+export function serializeMatcher(c: CompiledMatcher): Uint8Array {
+  const sections: Typed[] = [];
+  const value = JSON.stringify(c, (_key, v: unknown) => {
+    if (!ArrayBuffer.isView(v)) return v;
+    sections.push(v as Typed);
+    return { $section: sections.length - 1 };
   });
+  const meta = sections.map((s) => ({ type: typedNameOf(s), length: s.length }));
+  const header = new TextEncoder().encode(`{"sections":${JSON.stringify(meta)},"value":${value}}`);
+  let size = align8(8 + header.length);
+  const offsets = sections.map((s) => {
+    const at = size;
+    size = align8(size + s.byteLength);
+    return at;
+  });
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, header.length, true);
+  out.set(header, 8);
+  sections.forEach((s, i) =>
+    out.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), offsets[i]!),
+  );
+  return out;
 }
 
-export function deserializeMatcher(text: string): CompiledMatcher {
-  const raw = JSON.parse(text) as Record<string, unknown> & {
-    automaton: Record<string, string>;
-    patternRule: string;
-    patternVariant: string;
+export function deserializeMatcher(input: Uint8Array): CompiledMatcher {
+  // Typed views need their element alignment within the buffer: copy a misaligned input once.
+  const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength < 8 || view.getUint32(0, true) !== MAGIC) {
+    throw new Error('not a LeadGuard matcher');
+  }
+  const headerLength = view.getUint32(4, true);
+  if (8 + headerLength > bytes.byteLength) throw new Error('truncated LeadGuard matcher');
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as {
+    sections: { type: TypedName; length: number }[];
+    value: unknown;
   };
-  if (raw.format !== MATCHER_FORMAT) throw new Error('not a LeadGuard matcher');
-  const a = raw.automaton;
-  const automaton: AutomatonData = {
-    alphabet: new Uint16Array(fromBase64(a.alphabet!)),
-    edgeStart: new Int32Array(fromBase64(a.edgeStart!)),
-    edgeSym: new Uint16Array(fromBase64(a.edgeSym!)),
-    edgeTo: new Int32Array(fromBase64(a.edgeTo!)),
-    fail: new Int32Array(fromBase64(a.fail!)),
-    outHead: new Int32Array(fromBase64(a.outHead!)),
-    outNext: new Int32Array(fromBase64(a.outNext!)),
-    dictLink: new Int32Array(fromBase64(a.dictLink!)),
-    patLen: new Uint16Array(fromBase64(a.patLen!)),
-    patFlags: new Uint8Array(fromBase64(a.patFlags!)),
+  let at = align8(8 + headerLength);
+  const arrays = header.sections.map(({ type, length }) => {
+    const Ctor = typedArrays[type];
+    if (!Ctor) throw new Error(`unknown matcher section type ${String(type)}`);
+    const byteLength = length * Ctor.BYTES_PER_ELEMENT;
+    if (at + byteLength > bytes.byteLength) throw new Error('truncated LeadGuard matcher');
+    const array = new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset + at, length);
+    at = align8(at + byteLength);
+    return array;
+  });
+  const revive = (v: unknown): unknown => {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = revive(v[i]);
+      return v;
+    }
+    if (v === null || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    if (typeof o.$section === 'number') {
+      const array = arrays[o.$section];
+      if (!array) throw new Error('bad matcher section reference');
+      return array;
+    }
+    for (const key of Object.keys(o)) o[key] = revive(o[key]);
+    return o;
   };
-  return {
-    ...(raw as unknown as CompiledMatcher),
-    automaton,
-    patternRule: new Int32Array(fromBase64(raw.patternRule)),
-    patternVariant: new Uint8Array(fromBase64(raw.patternVariant)),
-  };
+  const compiled = revive(header.value) as CompiledMatcher;
+  if (compiled?.format !== MATCHER_FORMAT) {
+    throw new Error(`unsupported matcher format ${String(compiled?.format)}`);
+  }
+  return compiled;
 }
 
 /** Bytes the automaton's typed arrays occupy (the benchmark's size figure). */
 export function automatonBytes(c: CompiledMatcher): number {
   let bytes = c.patternRule.byteLength + c.patternVariant.byteLength;
-  for (const key of typedKeys) bytes += c.automaton[key].byteLength;
+  for (const v of Object.values(c.automaton)) bytes += (v as ArrayBufferView).byteLength;
   return bytes;
 }

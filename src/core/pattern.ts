@@ -38,7 +38,8 @@ export interface CompiledPattern {
 const MAX_REPEAT = 20;
 const MAX_LENGTH = 96;
 const escapes: Record<string, string> = { d: '\\d', s: '\\s', w: '\\w' };
-const regexSpecial = /[\\^$.*+?()[\]{}|/-]/g;
+// `-` is literal outside a class; escaping it there (`\-`) is a syntax error with the u flag.
+const regexSpecial = /[\\^$.*+?()[\]{}|/]/g;
 
 function escapeLiteral(s: string): string {
   return s.replace(regexSpecial, '\\$&');
@@ -181,6 +182,12 @@ export function compilePattern(pattern: string): CompiledPattern {
     fail(
       'needs a literal of 2+ characters (or a required group whose alternatives all have 2+) to anchor it',
     );
+  }
+  try {
+    // Tabs build exactly this RegExp; a class the browser refuses ([z-a], [\]) is caught here.
+    new RegExp(source, 'gu');
+  } catch (error) {
+    fail(`is not a valid regular expression (${(error as Error).message})`);
   }
   return { source, anchors, maxLength };
 }

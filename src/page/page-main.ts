@@ -6,6 +6,7 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { deserializeMatcher, loadMatcher, type Matcher } from '../core/matcher';
 import { onMessage, sendMessage } from '../platform/messages';
+import { base64ToBytes } from '../core/signature';
 import type { SiteAdapter } from '../sites/adapter';
 import { generic } from '../sites/generic';
 import type { PlatformId } from '../sites/platforms';
@@ -35,7 +36,7 @@ export async function startPage(
   const fetchMatcher = async () => {
     const reply = await sendMessage('getMatcher', { have: matcherKey });
     if (reply.matcher !== null) {
-      matcher = loadMatcher(deserializeMatcher(reply.matcher));
+      matcher = loadMatcher(deserializeMatcher(base64ToBytes(reply.matcher)));
       matcherKey = reply.key;
     }
     return matcher!;

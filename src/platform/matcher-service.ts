@@ -10,6 +10,7 @@ import { compileList } from '../core/compile-list';
 import { defaultList } from '../core/default-list';
 import { List, parseList } from '../core/list-schema';
 import { serializeMatcher } from '../core/matcher';
+import { bytesToBase64 } from '../core/signature';
 import { sendMessage } from './messages';
 
 const activeListItem = storage.defineItem<unknown>('local:active-list', { fallback: null });
@@ -35,7 +36,7 @@ async function compileActive(): Promise<z.infer<typeof CompiledCache>> {
   const key = keyOf(list);
   const cached = CompiledCache.safeParse(await compiledItem.getValue());
   if (cached.success && cached.data.key === key) return cached.data;
-  const compiled = { key, matcher: serializeMatcher(compileList(list)) };
+  const compiled = { key, matcher: bytesToBase64(serializeMatcher(compileList(list))) };
   await compiledItem.setValue(compiled);
   return compiled;
 }
@@ -54,7 +55,10 @@ export function currentMatcher(): Promise<z.infer<typeof CompiledCache>> {
  */
 export async function setActiveList(input: unknown): Promise<string> {
   const list = parseList(input);
-  const compiled = { key: keyOf(list), matcher: serializeMatcher(compileList(list)) };
+  const compiled = {
+    key: keyOf(list),
+    matcher: bytesToBase64(serializeMatcher(compileList(list))),
+  };
   await activeListItem.setValue(list);
   await compiledItem.setValue(compiled);
   current = Promise.resolve(compiled);

@@ -39,4 +39,21 @@ describe('restricted patterns', () => {
     const re = new RegExp(compilePattern('负债[0-9]{1,4}万.{0,6}上岸').source, 'u');
     expect(re.test(`负债${'9'.repeat(5000)}`)).toBe(false);
   });
+
+  // Issue 10, High 1: these passed the import and then failed in every tab's `new RegExp(…, 'gu')`.
+  it.each([
+    ['征信-修复', '征信-修复'],
+    ['(征信-修复|征信修复)', '征信修复'],
+    ['[a-]征信修复', '-征信修复'],
+  ])('builds %j as the same RegExp tabs build (a literal -)', (pattern, sample) => {
+    const compiled = compilePattern(pattern);
+    expect(new RegExp(compiled.source, 'gu').test(sample)).toBe(true);
+  });
+
+  it.each([['征信[\\]修复'], ['征信[z-a]修复'], ['[9-0]折解债']])(
+    'rejects %j, which no browser compiles, at compile time',
+    (pattern) => {
+      expect(() => compilePattern(pattern)).toThrow(/not a valid regular expression/);
+    },
+  );
 });
