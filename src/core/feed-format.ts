@@ -18,7 +18,8 @@ import {
   type AccountSetEntry,
   type ContactSetEntry,
 } from './list-schema';
-import { base64ToBytes, type Verifier } from './signature';
+import { base64ToBytes } from './bytes';
+import type { Verifier } from './signature';
 
 export const MANIFEST_FORMAT = 'leadguard-feed/1';
 export const SIGNATURE_FORMAT = 'leadguard-signature/1';
@@ -316,16 +317,21 @@ export function planUpdate(
   return { kind: 'deltas', chain: path.chain };
 }
 
-/** Parses JSON bytes, telling an HTML error page and broken JSON apart. */
-export function parseJsonBytes(bytes: Uint8Array, what: string): unknown {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  const head = text.slice(0, 200).trimStart().toLowerCase();
-  if (head.startsWith('<!doctype') || head.startsWith('<html') || head.startsWith('<')) {
+/** An HTML page (an error page, a login wall, a captive portal) where JSON should be. */
+export function rejectHtml(bytes: Uint8Array, what: string): void {
+  const head = new TextDecoder().decode(bytes.subarray(0, 256)).trimStart();
+  if (head.startsWith('<')) {
     throw new FeedError(
       'not-json',
       `the ${what} is an HTML page, not JSON (an error page or a login wall?)`,
     );
   }
+}
+
+/** Parses JSON bytes, telling an HTML error page and broken JSON apart. */
+export function parseJsonBytes(bytes: Uint8Array, what: string): unknown {
+  rejectHtml(bytes, what);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   try {
     return JSON.parse(text);
   } catch (error) {

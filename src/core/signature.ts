@@ -5,15 +5,13 @@
  * with `zip215: false`, the strict RFC 8032 / FIPS 186-5 rules WebCrypto follows).
  */
 import { verifyAsync } from '@noble/ed25519';
+import { bufferOf } from './bytes';
 
 export type Verifier = (
   publicKey: Uint8Array,
   signature: Uint8Array,
   message: Uint8Array,
 ) => Promise<boolean>;
-
-const bufferOf = (bytes: Uint8Array): ArrayBuffer =>
-  bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 
 /** WebCrypto's Ed25519, or null where the runtime lacks it. */
 export async function webCryptoVerifier(
@@ -66,25 +64,3 @@ const probeKey = Uint8Array.from(
     .match(/../g)!
     .map((h) => parseInt(h, 16)),
 );
-
-export function base64ToBytes(text: string): Uint8Array {
-  const binary = atob(text.trim());
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bufferOf(bytes)));
-  let hex = '';
-  for (const b of digest) hex += b.toString(16).padStart(2, '0');
-  return hex;
-}

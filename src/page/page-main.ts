@@ -2,11 +2,15 @@
  * Content-script entry for a platform page. WXT's `ctx` is the page lifecycle: it aborts when the
  * extension reloads or updates. SPA navigation (`wxt:locationchange`) aborts the scan and starts a
  * new one; pausing aborts it too. Nothing here throws into the page: errors are logged.
+ * The matcher and the paused state are read from extension storage, not asked of the background,
+ * so a tab starts at once even while the background compiles a big list (it keeps the previous
+ * list until the new one is published, then switches without a reload).
  */
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { deserializeMatcher, loadMatcher, type Matcher } from '../core/matcher';
+import type { Matcher } from '../core/matcher';
+import { loadPublishedMatcher, watchPointer } from '../platform/matcher-delivery';
 import { onMessage, sendMessage } from '../platform/messages';
-import { base64ToBytes } from '../core/signature';
+import { isPaused } from '../platform/paused';
 import type { SiteAdapter } from '../sites/adapter';
 import { generic } from '../sites/generic';
 import type { PlatformId } from '../sites/platforms';
@@ -28,18 +32,22 @@ export async function startPage(
   doc: Document = document,
 ): Promise<void> {
   const platform = adapter.id === 'generic' ? null : (adapter.id as PlatformId);
-  let matcherKey: string | null = null;
+  let matcherSha: string | null = null;
   let matcher: Matcher | null = null;
   let scan: { controller: AbortController; scanner: PageScanner } | null = null;
   let paused = false;
 
-  const fetchMatcher = async () => {
-    const reply = await sendMessage('getMatcher', { have: matcherKey });
-    if (reply.matcher !== null) {
-      matcher = loadMatcher(deserializeMatcher(base64ToBytes(reply.matcher)));
-      matcherKey = reply.key;
-    }
-    return matcher!;
+  /** Loads the published matcher if it isn't the one held; true when it changed. */
+  let loading: Promise<boolean> = Promise.resolve(false);
+  const refreshMatcher = () => {
+    loading = loading.then(async () => {
+      const loaded = await loadPublishedMatcher(matcherSha);
+      if (!loaded) return false;
+      matcher = loaded.matcher;
+      matcherSha = loaded.sha256;
+      return true;
+    });
+    return loading;
   };
 
   // The toolbar badge needn't follow every slice: one message per 250 ms at most, the last one wins.
@@ -76,21 +84,29 @@ export async function startPage(
   };
 
   try {
-    ({ paused } = await sendMessage('pageHello', { url: doc.location.href, platform }));
-    await fetchMatcher();
+    paused = await isPaused(platform);
+    // The background records the tab; the scan doesn't wait for its answer.
+    void sendMessage('pageHello', { url: doc.location.href, platform }).catch(log);
+    await refreshMatcher();
     // Loading the matcher and enumerating the page are two tasks, not one long one.
     await new Promise((resolve) => setTimeout(resolve, 0));
   } catch (error) {
     log(error);
     return;
   }
+  // A newly published list reaches this tab without a reload; the first one starts the scan
+  // (on a first run the background may still be compiling the bundled list).
+  const unwatch = watchPointer(() => {
+    void refreshMatcher()
+      .then((changed) => {
+        if (!changed || ctx.signal.aborted) return;
+        if (scan) scan.scanner.setMatcher(matcher!);
+        else restart();
+      })
+      .catch(log);
+  });
+  ctx.onInvalidated(unwatch);
   const removeListener = onMessage({
-    async matcherUpdated() {
-      const before = matcherKey;
-      const next = await fetchMatcher();
-      if (matcherKey !== before) scan?.scanner.setMatcher(next);
-      return {};
-    },
     pauseChanged({ paused: next }) {
       paused = next;
       restart();

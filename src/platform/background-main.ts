@@ -1,14 +1,19 @@
 import { browser } from 'wxt/browser';
 import { MatchPattern } from 'wxt/utils/match-patterns';
 import { platforms } from '../sites/platforms';
+import { activeListInfo, importStaged, reconcile, resetImport } from './list-store';
 import {
-  activeListInfo,
-  broadcast,
-  currentMatcher,
-  resetActiveList,
-  setActiveList,
-} from './matcher-service';
-import { onMessage } from './messages';
+  addFeed,
+  recoverInterruptedSyncs,
+  removeFeed,
+  schedule,
+  syncAll,
+  syncFeed,
+  syncStatus,
+  SYNC_ALARM,
+  writeSettings,
+} from './sync';
+import { onMessage, sendMessage } from './messages';
 import { isPaused, setPlatformPaused } from './paused';
 import { forgetTab, pruneTabs, readTabState, writeTabState } from './tab-state';
 
@@ -23,13 +28,28 @@ export function startBackground(): void {
       return { paused };
     },
     getTabState: ({ tabId }) => readTabState(tabId),
-    async getMatcher({ have }) {
-      const { key, matcher } = await currentMatcher();
-      return { key, matcher: have === key ? null : matcher };
-    },
     getListInfo: () => activeListInfo(),
-    importList: async ({ list }) => ({ key: await setActiveList(list) }),
-    resetList: async () => ({ key: await resetActiveList() }),
+    importList: async ({ staged }) => ({ sha256: (await importStaged(staged)).matcherSha256 }),
+    resetList: async () => ({ sha256: (await resetImport()).matcherSha256 }),
+    getSyncStatus: () => syncStatus(),
+    async syncNow() {
+      await syncAll({ force: true });
+      return syncStatus();
+    },
+    async addFeed(input) {
+      const feed = await addFeed(input);
+      await syncFeed(feed);
+      await schedule();
+      return syncStatus();
+    },
+    async removeFeed({ id }) {
+      await removeFeed(id);
+      return syncStatus();
+    },
+    async setSyncSettings(settings) {
+      await writeSettings(settings);
+      return syncStatus();
+    },
     async pageReport({ url, leads, mentions }, sender) {
       const tabId = sender.tab?.id;
       if (tabId === undefined) throw new Error('pageReport must come from a tab');
@@ -48,7 +68,7 @@ export function startBackground(): void {
         const cleared = paused ? { leads: 0, mentions: 0 } : {};
         await writeTabState(tab.id, { url: tab.url, platform, paused, ...cleared });
       }
-      await broadcast('pauseChanged', { paused }, onPlatform);
+      await broadcast({ paused }, onPlatform);
       return { paused };
     },
   });
@@ -57,6 +77,31 @@ export function startBackground(): void {
     const tabs = await browser.tabs.query({});
     await pruneTabs(tabs.flatMap((t) => (t.id === undefined ? [] : [t.id])));
   });
-  // Compile the active list ahead of the first tab asking for it.
-  browser.runtime.onInstalled.addListener(() => void currentMatcher());
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === SYNC_ALARM) void syncAll().catch(warn);
+  });
+  // Every start of the worker: make sure tabs have the active list to read (a first run, or a
+  // worker stopped between a switch and publishing it), and note a sync the stop interrupted.
+  const ready = reconcile()
+    .then(() => recoverInterruptedSyncs())
+    .then(() => schedule())
+    .catch(warn);
+  browser.runtime.onStartup.addListener(
+    () => void ready.then(() => syncAll({ force: true })).catch(warn),
+  );
+}
+
+const warn = (error: unknown) => console.warn('[LeadGuard]', error);
+
+/** Sends a message to every tab that passes `filter` (tabs without LeadGuard don't answer). */
+export async function broadcast(
+  data: { paused: boolean },
+  filter: (tab: { url?: string }) => boolean = () => true,
+): Promise<void> {
+  const tabs = await browser.tabs.query({});
+  await Promise.all(
+    tabs
+      .filter((tab) => tab.id !== undefined && filter(tab))
+      .map((tab) => sendMessage('pauseChanged', data, tab.id).catch(() => {})),
+  );
 }

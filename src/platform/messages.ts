@@ -17,6 +17,70 @@ export const TabState = z.object({
 });
 export type TabState = z.infer<typeof TabState>;
 
+const SourceName = z.union([
+  z.literal('bundled'),
+  z.literal('local'),
+  z.literal('import'),
+  z.string().regex(/^feed:/),
+]);
+
+export const ListInfo = z.object({
+  /** SHA-256 of the compiled matcher: what identifies the active list. */
+  sha256: z.string().nullable(),
+  id: z.string(),
+  version: z.number(),
+  name: z.string().nullable(),
+  entries: z.number(),
+  /** Entries plus the members of account and contact sets. */
+  members: z.number(),
+  sources: z.array(z.object({ source: SourceName, version: z.number() })),
+  isDefault: z.boolean(),
+  hasImport: z.boolean(),
+  localEntries: z.number(),
+  activatedAt: z.number().nullable(),
+  bytes: z.number().nullable(),
+});
+export type ListInfo = z.infer<typeof ListInfo>;
+
+const FeedStatus = z.object({
+  id: z.string(),
+  url: z.string(),
+  keys: z.array(z.string()),
+  /** The feed's own id, from its manifest. */
+  feedId: z.string().nullable(),
+  name: z.string().nullable(),
+  version: z.number().nullable(),
+  entries: z.number().nullable(),
+  members: z.number().nullable(),
+  via: z.string().nullable(),
+  lastSuccessAt: z.number().nullable(),
+  lastAttemptAt: z.number().nullable(),
+  /** The last failure in words; null after a success. */
+  lastError: z.string().nullable(),
+  nextCheckAt: z.number().nullable(),
+  phase: z.enum(['idle', 'fetching', 'applying']),
+  failures: z.number(),
+});
+export const SyncStatus = z.object({
+  settings: z.object({ intervalMinutes: z.number(), timeoutSeconds: z.number() }),
+  feeds: z.array(FeedStatus),
+  history: z.array(
+    z.object({
+      source: z.string(),
+      at: z.number(),
+      outcome: z.enum(['updated', 'unchanged', 'rejected', 'failed']),
+      from: z.number().nullable(),
+      to: z.number().nullable(),
+      via: z.string().nullable(),
+      message: z.string().nullable(),
+      millis: z.number(),
+      bytes: z.number(),
+      manifestSha256: z.string().nullable(),
+    }),
+  ),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
 export const protocol = {
   /** A content script started on a page. */
   pageHello: {
@@ -27,14 +91,6 @@ export const protocol = {
   getTabState: {
     request: z.object({ tabId: z.number().int() }),
     response: TabState.nullable(),
-  },
-  /**
-   * The compiled matcher (serialized). `have` is the key the caller already holds: the reply
-   * carries the bytes only when they differ, so tabs don't reload an unchanged matcher.
-   */
-  getMatcher: {
-    request: z.object({ have: z.string().nullable() }),
-    response: z.object({ key: z.string(), matcher: z.string().nullable() }),
   },
   /** What a page scan found, for the toolbar badge and the popup. */
   pageReport: {
@@ -50,32 +106,38 @@ export const protocol = {
     request: z.object({ platform: z.enum(platformIds), paused: z.boolean() }),
     response: z.object({ paused: z.boolean() }),
   },
-  /** The active list, for the options page. */
+  /** The active list, for the options page and popup. */
   getListInfo: {
     request: z.object({}),
-    response: z.object({
-      key: z.string(),
-      id: z.string(),
-      version: z.number(),
-      name: z.string().nullable(),
-      entries: z.number(),
-      isDefault: z.boolean(),
-    }),
+    response: ListInfo,
   },
-  /** Makes an imported list active (validated and compiled first; a bad list changes nothing). */
+  /**
+   * Makes a list file active that the options page staged in the database (list-store.ts): files
+   * of hundreds of MB never travel as a message. Validated and compiled first; a bad list changes
+   * nothing. The reply names the new active list by its compiled content hash.
+   */
   importList: {
-    request: z.object({ list: z.unknown() }),
-    response: z.object({ key: z.string() }),
+    request: z.object({ staged: z.string().uuid() }),
+    response: z.object({ sha256: z.string() }),
   },
-  /** Goes back to the list shipped with the extension. */
+  /** Drops the imported list: back to the feeds, or to the list shipped with the extension. */
   resetList: {
     request: z.object({}),
-    response: z.object({ key: z.string() }),
+    response: z.object({ sha256: z.string() }),
   },
-  /** Background → tab: a new list was compiled; fetch it with getMatcher. */
-  matcherUpdated: {
-    request: z.object({ key: z.string() }),
-    response: z.object({}),
+  /** Feeds, their versions, last success, last error in words and next check (options, popup). */
+  getSyncStatus: { request: z.object({}), response: SyncStatus },
+  /** Syncs every feed now, whatever their schedule. */
+  syncNow: { request: z.object({}), response: SyncStatus },
+  /** Subscribes to a feed (URL and trusted Ed25519 public keys) and syncs it. */
+  addFeed: {
+    request: z.object({ url: z.string(), keys: z.array(z.string()) }),
+    response: SyncStatus,
+  },
+  removeFeed: { request: z.object({ id: z.string() }), response: SyncStatus },
+  setSyncSettings: {
+    request: z.object({ intervalMinutes: z.number(), timeoutSeconds: z.number() }),
+    response: SyncStatus,
   },
   /** Background → tab: the user paused or resumed LeadGuard on this tab's platform. */
   pauseChanged: {
@@ -112,7 +174,7 @@ export async function sendMessage<T extends MessageType>(
       : await browser.tabs.sendMessage(tabId, envelope);
   const reply = Reply.safeParse(raw);
   if (!reply.success) throw new MessageError(`No valid reply to ${type}`);
-  if (!reply.data.ok) throw new MessageError(`${type} failed: ${reply.data.error}`);
+  if (!reply.data.ok) throw new MessageError(reply.data.error);
   return protocol[type].response.parse(reply.data.data) as Response<T>;
 }
 
@@ -144,7 +206,11 @@ export function onMessage(handlers: Handlers): () => void {
       .then(() => handler(request.data, sender))
       .then(
         (data) => ({ ok: true, data }),
-        (error: unknown) => ({ ok: false, error: String(error) }),
+        // The message alone: it is shown to people ("导入失败：…"), the error class means nothing to them.
+        (error: unknown) => ({
+          ok: false,
+          error: error instanceof Error ? error.message : String(error),
+        }),
       );
   };
   browser.runtime.onMessage.addListener(listener);

@@ -1,8 +1,12 @@
 /**
- * Options: which list is active, importing a list file (for T&S teams without a feed), and going
- * back to the shipped default. An invalid file shows the schema's error and changes nothing.
+ * Options: which list is active and where it comes from, importing a list file (for T&S teams
+ * without a feed), and going back from an import. The file goes to the background through the
+ * extension's database, so a list of hundreds of MB is never one message, and the background
+ * compiles it while open tabs keep the previous list. A bad file shows why and changes nothing.
  */
-import { sendMessage } from '../platform/messages';
+import { stageImport } from '../platform/staged-import';
+import { sendMessage, type ListInfo } from '../platform/messages';
+import { renderFeeds } from './feeds-panel';
 
 export async function renderOptions(root: HTMLElement): Promise<void> {
   const info = await sendMessage('getListInfo', {});
@@ -10,21 +14,6 @@ export async function renderOptions(root: HTMLElement): Promise<void> {
   h1.textContent = 'LeadGuard 设置';
   const h2 = document.createElement('h2');
   h2.textContent = '名单';
-  const dl = document.createElement('dl');
-  dl.id = 'list-info';
-  const rows: [string, string][] = [
-    ['名单', info.name ?? info.id],
-    ['版本', String(info.version)],
-    ['条目', String(info.entries)],
-    ['来源', info.isDefault ? '内置默认名单' : '已导入'],
-  ];
-  for (const [k, v] of rows) {
-    const dt = document.createElement('dt');
-    dt.textContent = k;
-    const dd = document.createElement('dd');
-    dd.textContent = v;
-    dl.append(dt, dd);
-  }
   const status = document.createElement('p');
   status.id = 'status';
   status.setAttribute('role', 'status');
@@ -38,12 +27,15 @@ export async function renderOptions(root: HTMLElement): Promise<void> {
   input.addEventListener('change', async () => {
     const file = input.files?.[0];
     if (!file) return;
+    input.disabled = true;
+    show(root, `正在导入 ${file.name}：校验并编译，已打开的页面继续使用当前名单…`, 'busy');
     try {
-      const list: unknown = JSON.parse(await file.text());
-      const { key } = await sendMessage('importList', { list });
-      await renderOptions(root);
-      show(root, `已启用 ${key}`, 'ok');
+      const staged = await stageImport(file, file.name);
+      const { sha256 } = await sendMessage('importList', { staged });
+      const next = await renderOptions(root).then(() => sendMessage('getListInfo', {}));
+      show(root, `已启用 ${next.id}@${next.version}（${sha256.slice(0, 12)}）`, 'ok');
     } catch (error) {
+      input.disabled = false;
       show(root, `导入失败：${(error as Error).message}`, 'error');
     }
   });
@@ -51,16 +43,66 @@ export async function renderOptions(root: HTMLElement): Promise<void> {
   reset.type = 'button';
   reset.id = 'reset-list';
   reset.textContent = '恢复内置名单';
-  reset.disabled = info.isDefault;
+  reset.title = '删除导入的名单（订阅的名单保留）';
+  reset.disabled = !info.hasImport;
   reset.addEventListener('click', async () => {
-    const { key } = await sendMessage('resetList', {});
-    await renderOptions(root);
-    show(root, `已启用 ${key}`, 'ok');
+    reset.disabled = true;
+    try {
+      const { sha256 } = await sendMessage('resetList', {});
+      await renderOptions(root);
+      show(root, `已启用 ${sha256.slice(0, 12)}`, 'ok');
+    } catch (error) {
+      reset.disabled = false;
+      show(root, `恢复失败：${(error as Error).message}`, 'error');
+    }
   });
-  root.replaceChildren(h1, h2, dl, label, reset, status);
+  const feeds = document.createElement('section');
+  feeds.id = 'feeds';
+  root.replaceChildren(h1, h2, listInfo(info), label, reset, status, feeds);
+  await renderFeeds(feeds, () => renderOptions(root));
 }
 
-function show(root: HTMLElement, text: string, kind: 'ok' | 'error'): void {
+function sourceName(info: ListInfo): string {
+  if (info.isDefault) return '内置默认名单';
+  return info.sources
+    .map(({ source, version }) =>
+      source === 'import'
+        ? `已导入 v${version}`
+        : source === 'bundled'
+          ? '内置'
+          : `订阅 ${source.slice(5)} v${version}`,
+    )
+    .join('，');
+}
+
+function listInfo(info: ListInfo): HTMLElement {
+  const dl = document.createElement('dl');
+  dl.id = 'list-info';
+  const rows: [string, string][] = [
+    ['名单', info.name ?? info.id],
+    ['版本', String(info.version)],
+    [
+      '条目',
+      info.members === info.entries
+        ? String(info.entries)
+        : `${info.entries}（含 ${info.members} 个账号/联系方式）`,
+    ],
+    ['来源', sourceName(info)],
+    ['我的条目', String(info.localEntries)],
+    ['内容哈希', info.sha256 ? info.sha256.slice(0, 16) : '—'],
+  ];
+  for (const [k, v] of rows) {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    const dd = document.createElement('dd');
+    dd.textContent = v;
+    dl.append(dt, dd);
+  }
+  dl.dataset.sha256 = info.sha256 ?? '';
+  return dl;
+}
+
+function show(root: HTMLElement, text: string, kind: 'ok' | 'error' | 'busy'): void {
   const status = root.querySelector<HTMLElement>('#status');
   if (!status) return;
   status.textContent = text;

@@ -16,6 +16,41 @@ export async function renderPopup(
   root.replaceChildren(heading('LeadGuard'), status(state));
   if (state?.platform)
     root.append(pauseButton(state.platform, state.paused, () => renderPopup(root, search)));
+  root.append(await listSummary(() => renderPopup(root, search)));
+}
+
+/** The active list and, with feeds, when they last synced and a "sync now" button. */
+async function listSummary(rerender: () => Promise<void>): Promise<HTMLElement> {
+  const [info, sync] = await Promise.all([
+    sendMessage('getListInfo', {}),
+    sendMessage('getSyncStatus', {}),
+  ]);
+  const section = document.createElement('section');
+  section.className = 'list';
+  const line = document.createElement('p');
+  line.className = 'list-line';
+  line.textContent = `名单 ${info.name ?? info.id} v${info.version}`;
+  section.append(line);
+  if (sync.feeds.length === 0) return section;
+  const last = Math.max(0, ...sync.feeds.map((f) => f.lastSuccessAt ?? 0));
+  const errors = sync.feeds.filter((f) => f.lastError).map((f) => f.lastError!);
+  const when = document.createElement('p');
+  when.className = errors.length ? 'sync-line error' : 'sync-line';
+  when.textContent = errors.length
+    ? `同步失败：${errors[0]}`
+    : `上次同步 ${last ? new Date(last).toLocaleString('zh-CN', { hour12: false }) : '—'}`;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'sync-now';
+  button.textContent = '立即同步';
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    button.textContent = '同步中…';
+    await sendMessage('syncNow', {});
+    await rerender();
+  });
+  section.append(when, button);
+  return section;
 }
 
 /** Pauses or resumes LeadGuard on the tab's platform; the tabs on it stop or rescan at once. */
