@@ -1,5 +1,7 @@
+import { feedCommand } from './feed';
 import { modelCommand } from './model';
 import { scanCommand } from './scan';
+import { serveCommand } from './serve';
 
 /**
  * `leadguard <command>`: the command-line face of the engine. Commands register here.
@@ -16,7 +18,7 @@ export interface CommandIO {
   stderr: NodeJS.WritableStream;
 }
 
-const commands: Command[] = [scanCommand, modelCommand];
+const commands: Command[] = [scanCommand, modelCommand, feedCommand, serveCommand];
 
 export function usage(): string {
   const lines = commands.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);

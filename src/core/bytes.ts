@@ -1,4 +1,7 @@
-/** Bytes as base64 and SHA-256 hex: the feed's and the matcher's encodings. */
+/** Bytes as base64, SHA-256 hex and MB: the feed's and the matcher's encodings and sizes. */
+
+/** A size in MB (MiB) with one decimal, for messages. */
+export const mb = (bytes: number) => `${(bytes / (1 << 20)).toFixed(1)} MB`;
 
 /** A copy of the bytes as an ArrayBuffer of their own (WebCrypto wants one). */
 export const bufferOf = (bytes: Uint8Array): ArrayBuffer =>

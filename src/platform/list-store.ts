@@ -11,19 +11,12 @@
  * Changes run one at a time, in the background.
  */
 import { storage } from 'wxt/utils/storage';
-import { sha256Hex } from '../core/bytes';
-import { compileList } from '../core/compile-list';
+import { compileForTabs } from '../core/compile-for-tabs';
 import { defaultList } from '../core/default-list';
 import { countList, headerOf } from '../core/feed-format';
 import { mergeLists, type ListPart } from '../core/list-merge';
 import { List, ListError, parseList, type Entry } from '../core/list-schema';
-import {
-  deserializeMatcher,
-  loadMatcher,
-  MATCHER_FORMAT,
-  serializeMatcher,
-  type CompiledMatcher,
-} from '../core/matcher';
+import { MATCHER_FORMAT, type CompiledMatcher } from '../core/matcher';
 import {
   db,
   HISTORY_PER_SOURCE,
@@ -35,7 +28,6 @@ import {
 } from './db';
 import {
   CHUNK_BYTES,
-  MAX_MATCHER_BYTES,
   dropChunksExcept,
   hasChunks,
   pointTabsTo,
@@ -43,55 +35,9 @@ import {
   storeChunks,
   type MatcherPointer,
 } from './matcher-delivery';
-import { ActivationError, mb } from './staged-import';
+import { ActivationError } from './staged-import';
 
 export { ActivationError };
-
-export interface BuiltMatcher {
-  bytes: Uint8Array;
-  sha256: string;
-  millis: number;
-}
-
-/**
- * Compiles a list into the bytes tabs will load and proves they can load them: the same
- * deserialize + loadMatcher a tab runs (RegExps included), and a size every tab can hold.
- */
-export async function buildForTabs(
-  list: List,
-  options: {
-    maxBytes?: number;
-    compile?: (list: List) => CompiledMatcher;
-    now?: () => number;
-  } = {},
-): Promise<BuiltMatcher> {
-  const {
-    maxBytes = MAX_MATCHER_BYTES,
-    compile = compileList,
-    now = () => performance.now(),
-  } = options;
-  const started = now();
-  let bytes: Uint8Array;
-  try {
-    bytes = serializeMatcher(compile(list));
-  } catch (error) {
-    throw new ActivationError(`the list does not compile: ${messageOf(error)}`, { cause: error });
-  }
-  if (bytes.length > maxBytes) {
-    throw new ActivationError(
-      `the list compiles to ${mb(bytes.length)}, more than the ${mb(maxBytes)} every tab can hold; ` +
-        'put bulk accounts and contacts in account-set/contact-set entries and turn pinyin off for rare phrases',
-    );
-  }
-  try {
-    loadMatcher(deserializeMatcher(bytes));
-  } catch (error) {
-    throw new ActivationError(`tabs could not load the compiled list: ${messageOf(error)}`, {
-      cause: error,
-    });
-  }
-  return { bytes, sha256: await sha256Hex(bytes), millis: now() - started };
-}
 
 export type Change =
   /** A new version of a source becomes its active one (the active one is kept as previous). */
@@ -178,7 +124,7 @@ async function applyNow(change: Change, options: ChangeOptions): Promise<ActiveR
       local.map((e) => e.entry),
       defaultList(),
     );
-    const built = await buildForTabs(list, options);
+    const built = await compileForTabs(list, options);
     const current = await db.active.get('active');
     const published = await readPointer();
     const pointer =

@@ -12,8 +12,6 @@ import { deserializeMatcher, loadMatcher, MATCHER_FORMAT, type Matcher } from '.
 
 /** Bytes per chunk: each storage value stays far below any message limit. */
 export const CHUNK_BYTES = 4 << 20;
-/** The most a compiled matcher may weigh: every tab holds one. */
-export const MAX_MATCHER_BYTES = 96 << 20;
 
 export const MatcherPointer = z.object({
   format: z.literal(MATCHER_FORMAT),

@@ -3,6 +3,7 @@
  * not as a message: Chrome refuses messages over 64 MiB, and a list file can be hundreds of MB.
  * Kept apart from list-store.ts so the options page doesn't bundle the compiler.
  */
+import { mb } from '../core/bytes';
 import { db } from './db';
 
 /** The largest list file the options page imports. */
@@ -12,8 +13,6 @@ export const MAX_IMPORT_BYTES = 256 << 20;
 export class ActivationError extends Error {
   override name = 'ActivationError';
 }
-
-export const mb = (bytes: number) => `${(bytes / (1 << 20)).toFixed(1)} MB`;
 
 /** Stores the file for the background and returns the id to pass in `importList`. */
 export async function stageImport(file: Blob, name: string): Promise<string> {

@@ -156,6 +156,7 @@ async function download(
       if (timedOut) throw timeoutError();
       throw new FeedError('network', `cannot reach ${url}: ${messageOf(error)}`);
     }
+    if (timedOut) throw timeoutError();
     if (response.status === 304)
       return { status: 304, bytes: new Uint8Array(0), etag: response.headers.get('etag') };
     if (!response.ok) {
@@ -163,7 +164,7 @@ async function download(
       void response.body?.cancel().catch(() => {});
       throw new FeedError(
         'http',
-        `the server answered ${response.status} ${response.statusText} for the ${what}${retryAfter !== null ? ` (retry after ${retryAfter} s)` : ''}`,
+        `the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''} for the ${what}${retryAfter !== null ? ` (retry after ${retryAfter} s)` : ''}`,
         retryAfter,
       );
     }
@@ -338,7 +339,16 @@ export async function syncFeed(feed: FeedRecord, deps: SyncDeps = {}): Promise<S
       }
     }
     if (!list) {
-      list = parseSnapshot(await fetchArtifact(manifest.snapshot, 'snapshot'));
+      try {
+        list = parseSnapshot(await fetchArtifact(manifest.snapshot, 'snapshot'));
+      } catch (error) {
+        if (!note || !(error instanceof FeedError)) throw error;
+        throw new FeedError(
+          error.code,
+          `${note.replace(/; the snapshot was used$/, '')}; the snapshot failed too: ${error.message}`,
+          error.retryAfter,
+        );
+      }
       if (list.version !== manifest.version) {
         throw new FeedError(
           'schema',

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { compileForTabs } from '../../../src/core/compile-for-tabs';
 import { compileList } from '../../../src/core/compile-list';
 import { defaultList } from '../../../src/core/default-list';
 import type { List } from '../../../src/core/list-schema';
@@ -8,7 +9,6 @@ import { db } from '../../../src/platform/db';
 import {
   activeListInfo,
   applyChange,
-  buildForTabs,
   importStaged,
   reconcile,
   resetImport,
@@ -117,7 +117,7 @@ describe('the active list', () => {
 
   it('refuses a list whose compiled form is too big for the tabs, in words', async () => {
     await reconcile();
-    await expect(buildForTabs(defaultList(), { maxBytes: 1 << 20 })).rejects.toThrow(
+    await expect(compileForTabs(defaultList(), { maxBytes: 1 << 20 })).rejects.toThrow(
       /compiles to \d+\.\d MB, more than the 1\.0 MB every tab can hold/,
     );
   });
