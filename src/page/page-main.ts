@@ -83,6 +83,20 @@ export async function startPage(
     void sendMessage('pageReport', { url: doc.location.href, leads: 0, mentions: 0 }).catch(log);
   };
 
+  // A newly published list reaches this tab without a reload; the first one starts the scan
+  // (on a first run the background may still be compiling the bundled list). Watching starts
+  // before the first read, so a list published in between is not missed.
+  let started = false;
+  const unwatch = watchPointer(() => {
+    void refreshMatcher()
+      .then((changed) => {
+        if (!changed || !started || ctx.signal.aborted) return;
+        if (scan) scan.scanner.setMatcher(matcher!);
+        else restart();
+      })
+      .catch(log);
+  });
+  ctx.onInvalidated(unwatch);
   try {
     paused = await isPaused(platform);
     // The background records the tab; the scan doesn't wait for its answer.
@@ -94,18 +108,7 @@ export async function startPage(
     log(error);
     return;
   }
-  // A newly published list reaches this tab without a reload; the first one starts the scan
-  // (on a first run the background may still be compiling the bundled list).
-  const unwatch = watchPointer(() => {
-    void refreshMatcher()
-      .then((changed) => {
-        if (!changed || ctx.signal.aborted) return;
-        if (scan) scan.scanner.setMatcher(matcher!);
-        else restart();
-      })
-      .catch(log);
-  });
-  ctx.onInvalidated(unwatch);
+  started = true;
   const removeListener = onMessage({
     pauseChanged({ paused: next }) {
       paused = next;
