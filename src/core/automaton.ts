@@ -185,6 +185,34 @@ export function buildAutomaton(patterns: readonly string[]): Automaton {
   return withRuntime(data, rootNext);
 }
 
+/** The serializable part of an automaton (what withRuntime rebuilds the rest from). */
+export function automatonData(a: AutomatonData): AutomatonData {
+  const {
+    alphabet,
+    edgeStart,
+    edgeSym,
+    edgeTo,
+    fail,
+    outHead,
+    outNext,
+    dictLink,
+    patLen,
+    patFlags,
+  } = a;
+  return {
+    alphabet,
+    edgeStart,
+    edgeSym,
+    edgeTo,
+    fail,
+    outHead,
+    outNext,
+    dictLink,
+    patLen,
+    patFlags,
+  };
+}
+
 function childOf(a: AutomatonData, s: number, sym: number): number {
   let lo = a.edgeStart[s]!;
   let hi = a.edgeStart[s + 1]!;

@@ -5,7 +5,7 @@
  * pinyin-pro runs here, at compile time, never per page (matching.md §4.2).
  */
 import { pinyin, polyphonic } from 'pinyin-pro';
-import { buildAutomaton } from './automaton';
+import { automatonData, buildAutomaton } from './automaton';
 import { defaultList } from './default-list';
 import { buildKeyIndex, KeyCollisionError } from './key-index';
 import { ListError, type Entry, type List } from './list-schema';
@@ -212,7 +212,8 @@ export function compileList(
     grammar: list.grammar ?? defaultList().grammar!,
     model: list.model ?? null,
     rules,
-    automaton,
+    // Only the data: tabs rebuild the lookup tables (withRuntime) rather than load 1 MB of them.
+    automaton: automatonData(automaton),
     patternRule: Int32Array.from(patternRule),
     patternVariant: Uint8Array.from(patternVariant),
     regexes,

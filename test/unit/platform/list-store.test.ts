@@ -117,8 +117,8 @@ describe('the active list', () => {
 
   it('refuses a list whose compiled form is too big for the tabs, in words', async () => {
     await reconcile();
-    await expect(compileForTabs(defaultList(), { maxBytes: 1 << 20 })).rejects.toThrow(
-      /compiles to \d+\.\d MB, more than the 1\.0 MB every tab can hold/,
+    await expect(compileForTabs(defaultList(), { maxBytes: 256 << 10 })).rejects.toThrow(
+      /compiles to \d+\.\d MB, more than the 0\.3 MB every tab can hold/,
     );
   });
 
