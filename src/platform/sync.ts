@@ -177,7 +177,7 @@ async function download(
       void response.body?.cancel().catch(() => {});
       throw new FeedError(
         'oversize',
-        `the ${what} is ${declared} bytes, more than the ${options.maxBytes} allowed`,
+        `the ${what} is ${declared} bytes, more than the ${options.maxBytes} bytes allowed`,
       );
     }
     const reader = response.body!.getReader();

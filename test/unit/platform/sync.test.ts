@@ -141,7 +141,7 @@ describe('syncing a feed', () => {
       ['truncated', 'truncated', /broke off|truncated/],
       ['invalid-json', 'invalid-json', /not valid JSON/],
       ['schema', 'schema', /does not match its schema/],
-      ['oversize', 'oversize', /larger than the 1048576 bytes/],
+      ['oversize', 'oversize', /than the 1048576 bytes allowed/],
       ['rollback', 'rollback', /goes back to version 1 from version 2/],
       ['replay', 'replay', /replayed the old manifest of version 1/],
       ['expired', 'expired', /expired/],
