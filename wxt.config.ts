@@ -16,7 +16,18 @@ export default defineConfig({
     name: 'LeadGuard',
     description:
       'Highlights and reports the lead generation of illegal debt agents (代理维权, 征信修复, 停息挂账…) on Chinese social platforms.',
+    // Why each permission is there:
+    // - storage: settings, paused platforms, per-tab state, and the compiled matcher that content
+    //   scripts read in chunks (src/platform/matcher-delivery.ts);
+    // - unlimitedStorage: feeds' lists in IndexedDB (a million accounts) and their compiled form
+    //   pass the default quota;
+    // - alarms: the feed sync schedule (every 30 minutes by default, src/platform/sync.ts), which
+    //   must outlive the service worker;
+    // - tabs, activeTab: not used by sync or list delivery (see issue 10, permissions).
+    // Feeds need no host permission: they are public files served with CORS headers (the
+    // reference server sends them).
     permissions: ['storage', 'unlimitedStorage', 'alarms', 'tabs', 'activeTab'],
+    // The platforms LeadGuard reads (content scripts).
     host_permissions: [...supportedMatches],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
