@@ -49,6 +49,8 @@ export interface SourceRecord {
   source: SourceId;
   active: number;
   previous: number | null;
+  /** The active version's facts, so status and sync checks don't read a million-entry row. */
+  info: Omit<ListVersionRecord, 'source' | 'header' | 'entries'> & { name: string | null };
 }
 
 /** The user's own entries, merged into whatever list is active. */

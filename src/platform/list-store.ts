@@ -152,26 +152,19 @@ async function applyNow(change: Change, options: ChangeOptions): Promise<ActiveR
       [db.lists, db.sources, db.active, db.history, db.localEntries],
       async () => {
         if (change.kind === 'put') {
-          const record = change.record;
-          const state = await db.sources.get(record.source);
-          await db.lists.put(record);
-          if (state && state.active !== record.version) {
+          const { source, header, entries: _entries, ...facts } = change.record;
+          const info = { ...facts, name: typeof header.name === 'string' ? header.name : null };
+          const state = await db.sources.get(source);
+          await db.lists.put(change.record);
+          let previous = state?.previous ?? null;
+          if (state && state.active !== facts.version) {
             // The version before the active one is dropped; the active one becomes the previous.
-            if (state.previous !== null && state.previous !== record.version) {
-              await db.lists.delete([record.source, state.previous]);
+            if (state.previous !== null && state.previous !== facts.version) {
+              await db.lists.delete([source, state.previous]);
             }
-            await db.sources.put({
-              source: record.source,
-              active: record.version,
-              previous: state.active,
-            });
-          } else {
-            await db.sources.put({
-              source: record.source,
-              active: record.version,
-              previous: state?.previous ?? null,
-            });
+            previous = state.active;
           }
+          await db.sources.put({ source, active: facts.version, previous, info });
         } else if (change.kind === 'remove') {
           await db.lists.where('source').equals(change.source).delete();
           await db.sources.delete(change.source);

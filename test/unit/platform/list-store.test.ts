@@ -212,7 +212,7 @@ describe('the active list', () => {
     for (const version of [1, 2, 3]) await importList({ ...sampleList, version });
     const versions = (await db.lists.toArray()).map((r) => r.version).sort();
     expect(versions).toEqual([2, 3]);
-    expect(await db.sources.get('import')).toEqual({ source: 'import', active: 3, previous: 2 });
+    expect(await db.sources.get('import')).toMatchObject({ source: 'import', active: 3, previous: 2 });
   });
 
   it('publishes the active list again when a stopped worker left tabs without it', async () => {
