@@ -1,7 +1,15 @@
 import { browser } from 'wxt/browser';
 import { MatchPattern } from 'wxt/utils/match-patterns';
 import { platforms } from '../sites/platforms';
-import { activeListInfo, importStaged, reconcile, resetImport } from './list-store';
+import {
+  activeListInfo,
+  importStaged,
+  localEntrySummaries,
+  putLocalEntries,
+  reconcile,
+  removeLocalEntries,
+  resetImport,
+} from './list-store';
 import {
   addFeed,
   recoverInterruptedSyncs,
@@ -31,6 +39,13 @@ export function startBackground(): void {
     getListInfo: () => activeListInfo(),
     importList: async ({ staged }) => ({ sha256: (await importStaged(staged)).matcherSha256 }),
     resetList: async () => ({ sha256: (await resetImport()).matcherSha256 }),
+    getLocalEntries: () => localEntrySummaries(),
+    putLocalEntries: async ({ entries }) => ({
+      sha256: (await putLocalEntries(entries)).matcherSha256,
+    }),
+    removeLocalEntries: async ({ ids }) => ({
+      sha256: (await removeLocalEntries(ids)).matcherSha256,
+    }),
     getSyncStatus: () => syncStatus(),
     async syncNow() {
       await syncAll({ force: true });

@@ -15,7 +15,7 @@ import { compileForTabs } from '../core/compile-for-tabs';
 import { defaultList } from '../core/default-list';
 import { countList, headerOf } from '../core/feed-format';
 import { mergeLists, type ListPart } from '../core/list-merge';
-import { List, ListError, parseList, type Entry } from '../core/list-schema';
+import { Entry, List, ListError, parseList } from '../core/list-schema';
 import { MATCHER_FORMAT, type CompiledMatcher } from '../core/matcher';
 import {
   db,
@@ -296,12 +296,42 @@ export function resetImport(): Promise<ActiveRecord> {
   return applyChange({ kind: 'remove', source: 'import' }, { history: { source: 'import' } });
 }
 
-/** Adds or replaces the user's own entries (validated as list entries). */
-export function putLocalEntries(entries: Entry[], now = Date.now): Promise<ActiveRecord> {
-  return applyChange({
-    kind: 'local',
-    put: entries.map((entry) => ({ id: entry.id, entry, addedAt: now() })),
+/** Adds or replaces the user's own entries, each validated as a list entry. */
+export async function putLocalEntries(input: unknown[], now = Date.now): Promise<ActiveRecord> {
+  const entries = input.map((raw, i) => {
+    const parsed = Entry.safeParse(raw);
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join('.') || 'entry'}: ${issue.message}`);
+      throw new ActivationError(`entry ${i + 1}: ${problems.join('; ')}`);
+    }
+    return parsed.data;
   });
+  return applyChange(
+    { kind: 'local', put: entries.map((entry) => ({ id: entry.id, entry, addedAt: now() })) },
+    { history: { source: 'local' } },
+  );
+}
+
+/** The user's own entries, summarized for the options page. */
+export async function localEntrySummaries() {
+  return (await db.localEntries.toArray()).map(({ entry }) => ({
+    id: entry.id,
+    kind: entry.kind,
+    summary:
+      'text' in entry
+        ? entry.text
+        : 'pattern' in entry
+          ? entry.pattern
+          : 'platformId' in entry
+            ? `${entry.platform}:${entry.platformId}`
+            : 'value' in entry
+              ? `${entry.type}:${entry.value}`
+              : entry.kind === 'account-set'
+                ? `${entry.platform} ×${entry.ids.length}`
+                : `${entry.type} ×${entry.values.length}`,
+  }));
 }
 
 export function removeLocalEntries(ids: string[]): Promise<ActiveRecord> {

@@ -139,6 +139,20 @@ export const protocol = {
     request: z.object({ intervalMinutes: z.number(), timeoutSeconds: z.number() }),
     response: SyncStatus,
   },
+  /** The user's own entries, merged into whatever list is active. */
+  getLocalEntries: {
+    request: z.object({}),
+    response: z.array(z.object({ id: z.string(), kind: z.string(), summary: z.string() })),
+  },
+  /** Adds or replaces the user's own entries (list entries, validated by the list schema). */
+  putLocalEntries: {
+    request: z.object({ entries: z.array(z.unknown()).min(1).max(10_000) }),
+    response: z.object({ sha256: z.string() }),
+  },
+  removeLocalEntries: {
+    request: z.object({ ids: z.array(z.string()).min(1) }),
+    response: z.object({ sha256: z.string() }),
+  },
   /** Background → tab: the user paused or resumed LeadGuard on this tab's platform. */
   pauseChanged: {
     request: z.object({ paused: z.boolean() }),

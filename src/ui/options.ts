@@ -7,6 +7,7 @@
 import { stageImport } from '../platform/staged-import';
 import { sendMessage, type ListInfo } from '../platform/messages';
 import { renderFeeds } from './feeds-panel';
+import { renderLocalEntries } from './local-entries-panel';
 
 export async function renderOptions(root: HTMLElement): Promise<void> {
   const info = await sendMessage('getListInfo', {});
@@ -58,8 +59,11 @@ export async function renderOptions(root: HTMLElement): Promise<void> {
   });
   const feeds = document.createElement('section');
   feeds.id = 'feeds';
-  root.replaceChildren(h1, h2, listInfo(info), label, reset, status, feeds);
+  const local = document.createElement('section');
+  local.id = 'local';
+  root.replaceChildren(h1, h2, listInfo(info), label, reset, status, feeds, local);
   await renderFeeds(feeds, () => renderOptions(root));
+  await renderLocalEntries(local, () => renderOptions(root));
 }
 
 function sourceName(info: ListInfo): string {

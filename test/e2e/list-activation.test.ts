@@ -169,3 +169,24 @@ describe('a list too big for one message', () => {
     await resetToBundled();
   }, 300_000);
 });
+
+describe("the user's own entries", () => {
+  it('merge into the active list and reach open tabs (an allow entry wins), a bad one refused in words', async () => {
+    const page = await session.openSite(video);
+    await waitForHighlights(page);
+    expect(await leadTexts(page)).toContain('征*信*修*复');
+    const options = await session.openExtensionPage('options.html');
+    const mine = { kind: 'allow', id: 'mine.allow', text: '征信修复', provenance };
+    await options.locator('#local-entry-json').fill(JSON.stringify({ ...mine, text: 'x' }));
+    await options.locator('#add-local-entry').click();
+    await expect.poll(() => options.locator('#local-message').textContent()).toContain('添加失败');
+    await options.locator('#local-entry-json').fill(JSON.stringify(mine));
+    await options.locator('#add-local-entry').click();
+    await expect.poll(() => options.locator('#local-entries li').count()).toBe(1);
+    await expect.poll(() => leadTexts(page), { timeout: 15_000 }).not.toContain('征*信*修*复');
+    await options.locator('#local-entries li button').click();
+    await expect.poll(() => leadTexts(page), { timeout: 15_000 }).toContain('征*信*修*复');
+    await options.close();
+    await page.close();
+  });
+});

@@ -10,7 +10,10 @@ import {
   activeListInfo,
   applyChange,
   importStaged,
+  localEntrySummaries,
+  putLocalEntries,
   reconcile,
+  removeLocalEntries,
   resetImport,
 } from '../../../src/platform/list-store';
 import {
@@ -212,7 +215,11 @@ describe('the active list', () => {
     for (const version of [1, 2, 3]) await importList({ ...sampleList, version });
     const versions = (await db.lists.toArray()).map((r) => r.version).sort();
     expect(versions).toEqual([2, 3]);
-    expect(await db.sources.get('import')).toMatchObject({ source: 'import', active: 3, previous: 2 });
+    expect(await db.sources.get('import')).toMatchObject({
+      source: 'import',
+      active: 3,
+      previous: 2,
+    });
   });
 
   it('publishes the active list again when a stopped worker left tabs without it', async () => {
@@ -221,5 +228,29 @@ describe('the active list', () => {
     await fakeBrowser.storage.local.clear();
     await reconcile();
     expect((await loadPublishedMatcher())?.sha256).toBe(active);
+  });
+});
+
+describe("the user's own entries", () => {
+  it('come first in the merged list and are validated one by one', async () => {
+    await importList(sampleList);
+    await expect(putLocalEntries([{ kind: 'phrase', id: 'Bad Id' }])).rejects.toThrow(/entry 1: /);
+    const mine = {
+      kind: 'phrase',
+      id: 'p.newpolicy',
+      text: '屏幕修复',
+      category: '征信修复',
+      signal: 'strong',
+      provenance,
+    };
+    await putLocalEntries([mine]);
+    const { matcher } = (await loadPublishedMatcher())!;
+    // The user's p.newpolicy shadows the imported list's entry of that id.
+    expect(assess(matcher, '屏幕修复 加V').matches.map((m) => m.ruleId)).toContain('p.newpolicy');
+    expect(await localEntrySummaries()).toEqual([
+      { id: 'p.newpolicy', kind: 'phrase', summary: '屏幕修复' },
+    ]);
+    await removeLocalEntries(['p.newpolicy']);
+    expect(await localEntrySummaries()).toEqual([]);
   });
 });
