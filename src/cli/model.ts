@@ -72,6 +72,10 @@ function parseArgs(args: string[], train: boolean): Args {
     else if (arg === '--copies') a.config.copies = number(arg, next());
     else if (arg === '--bits') a.config.hashBits = number(arg, next());
     else if (arg === '--l2') a.config.l2 = number(arg, next());
+    else if (arg === '--dropout') a.config.dropout = number(arg, next());
+    else if (arg === '--norm') a.config.ngramNorm = number(arg, next());
+    else if (arg === '--average') a.config.average = true;
+    else if (arg === '--nb') a.config.nb = true;
     else if (arg === '--rate') a.config.rate = number(arg, next());
     else if (arg === '--orders') a.config.orders = (next() ?? '').split(',').map(Number);
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);

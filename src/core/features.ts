@@ -148,8 +148,18 @@ export interface FeatureSet {
   buckets: Int32Array;
   origin: Int32Array;
   count: number;
+  /** How many of the features are n-grams. */
+  ngrams: number;
   names: string[];
 }
+
+/**
+ * What each n-gram of a window counts for: 1, or with normalisation `norm` / √(n-grams in the
+ * window), at most 1 — so a window's wording weighs about the same whatever its length and the
+ * lexicon's named signals are not drowned by it.
+ */
+export const ngramValue = (norm: number, ngrams: number) =>
+  norm > 0 ? Math.min(1, norm / Math.sqrt(Math.max(1, ngrams))) : 1;
 
 export class FeatureBuilder {
   private stamp: Uint32Array;
@@ -163,7 +173,13 @@ export class FeatureBuilder {
   ) {
     this.mask = (1 << hashBits) - 1;
     this.stamp = new Uint32Array(1 << hashBits);
-    this.set = { buckets: new Int32Array(256), origin: new Int32Array(256), count: 0, names: [] };
+    this.set = {
+      buckets: new Int32Array(256),
+      origin: new Int32Array(256),
+      count: 0,
+      ngrams: 0,
+      names: [],
+    };
   }
 
   /** Starts a new feature set (the previous one is reused: copy what you keep). */
@@ -174,6 +190,7 @@ export class FeatureBuilder {
       this.generation = 1;
     }
     this.set.count = 0;
+    this.set.ngrams = 0;
     this.set.names = [];
     return this.set;
   }
@@ -193,6 +210,7 @@ export class FeatureBuilder {
     s.buckets[s.count] = bucket;
     s.origin[s.count] = origin;
     s.count++;
+    if (origin >= 0) s.ngrams++;
   }
 
   /**

@@ -256,6 +256,8 @@ export const Model = z.object({
     spec: z.literal('ngram-lex/1'),
     hashBits: z.number().int().min(10).max(22),
     ngramOrders: z.array(z.number().int().min(1).max(5)).min(1).max(5),
+    /** 0: every n-gram counts 1; else each counts ngramNorm / √(n-grams in the window), ≤ 1. */
+    ngramNorm: z.number().nonnegative().max(1000).default(0),
   }),
   weights: z.string().max(6_000_000),
   scale: z.number().positive(),
@@ -284,6 +286,10 @@ export const Model = z.object({
     seed: z.number().int(),
     epochs: z.number().int().positive(),
     l2: z.number().nonnegative(),
+    rate: z.number().positive().optional(),
+    copies: z.number().int().nonnegative().optional(),
+    average: z.boolean().optional(),
+    nb: z.boolean().optional(),
   }),
   /** Figures measured when the model was trained (leave-one-family-out, per family). */
   metrics: z.record(z.string().max(64), z.number()).default({}),

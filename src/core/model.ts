@@ -3,7 +3,7 @@
  * bias) and applied to feature sets from features.ts. A logistic regression: microseconds a window,
  * and every verdict can name the features that made it.
  */
-import { FeatureBuilder, type FeatureSet } from './features';
+import { FeatureBuilder, ngramValue, type FeatureSet } from './features';
 import { ListError, type Model } from './list-schema';
 
 export interface LoadedModel {
@@ -50,10 +50,16 @@ export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /** The model's logit for a feature set. */
 export function logit(model: LoadedModel, set: FeatureSet): number {
-  const { weights, buckets } = { weights: model.weights, buckets: set.buckets };
-  let sum = 0;
-  for (let i = 0; i < set.count; i++) sum += weights[buckets[i]!]!;
-  return model.bias + sum * model.scale;
+  const { weights } = model;
+  const { buckets, origin } = set;
+  let grams = 0;
+  let named = 0;
+  for (let i = 0; i < set.count; i++) {
+    if (origin[i]! >= 0) grams += weights[buckets[i]!]!;
+    else named += weights[buckets[i]!]!;
+  }
+  const v = ngramValue(model.spec.features.ngramNorm, set.ngrams);
+  return model.bias + (grams * v + named) * model.scale;
 }
 
 export interface Contribution {
@@ -69,8 +75,9 @@ export function topContributions(
   limit: number,
 ): Contribution[] {
   const out: Contribution[] = [];
+  const v = ngramValue(model.spec.features.ngramNorm, set.ngrams);
   for (let i = 0; i < set.count; i++) {
-    const w = model.weights[set.buckets[i]!]! * model.scale;
+    const w = model.weights[set.buckets[i]!]! * model.scale * (set.origin[i]! >= 0 ? v : 1);
     if (w > 0) out.push({ index: i, weight: w });
   }
   return out.sort((a, b) => b.weight - a.weight || a.index - b.index).slice(0, limit);

@@ -8,7 +8,7 @@
  */
 import { augment, augmentWithSpan, hashString, rng } from './augment';
 import type { LabelledText } from './corpus';
-import { FeatureBuilder } from './features';
+import { FeatureBuilder, ngramValue, type FeatureSet } from './features';
 import { modelFormat, type Model } from './list-schema';
 import type { Matcher } from './matcher';
 import { encodeBase64, sigmoid } from './model';
@@ -24,25 +24,61 @@ import {
 export interface TrainConfig {
   hashBits: number;
   orders: number[];
+  /** See the model schema's features.ngramNorm. */
+  ngramNorm: number;
   epochs: number;
   l2: number;
   rate: number;
   seed: number;
   /** Evasive copies per line. */
   copies: number;
+  /**
+   * Share of an example's features hidden at each step (feature dropout): the model can't lean
+   * on one n-gram and learns the other cues beside it.
+   */
+  dropout: number;
+  /** Average the weights at the end of each epoch of the second half (less variance, same size). */
+  average: boolean;
+  /**
+   * Scale each n-gram by its naive-Bayes log-count ratio before fitting (NBSVM, Wang & Manning
+   * 2012): robust on small, varied corpora. The ratio is folded into the stored weights.
+   */
+  nb: boolean;
   windows: Model['windows'];
 }
 
 export const defaultTrainConfig: TrainConfig = {
   hashBits: 18,
   orders: [1, 2, 3],
+  ngramNorm: 0,
   epochs: 6,
   l2: 1e-6,
   rate: 0.2,
   seed: 20261201,
   copies: 1,
+  dropout: 0,
+  average: false,
+  nb: false,
   windows: { minBlock: 60, minWindow: 12, maxWindow: 120 },
 };
+
+/** The configuration a model was trained with (to retrain it, or hold families out alike). */
+export function trainConfigOf(model: Model): TrainConfig {
+  return {
+    ...defaultTrainConfig,
+    hashBits: model.features.hashBits,
+    orders: model.features.ngramOrders,
+    ngramNorm: model.features.ngramNorm,
+    windows: model.windows,
+    seed: model.training.seed,
+    epochs: model.training.epochs,
+    l2: model.training.l2,
+    ...(model.training.rate !== undefined ? { rate: model.training.rate } : {}),
+    ...(model.training.copies !== undefined ? { copies: model.training.copies } : {}),
+    ...(model.training.average !== undefined ? { average: model.training.average } : {}),
+    ...(model.training.nb !== undefined ? { nb: model.training.nb } : {}),
+  };
+}
 
 export interface LineInfo {
   family: string;
@@ -60,8 +96,12 @@ export interface LineInfo {
 
 /** Every window of every line as a binary feature vector, with a label and a weight. */
 export interface Examples {
+  /** Each window's features, its n-grams first. */
   feats: Int32Array;
   offsets: Int32Array;
+  /** Per window: how many of its features are n-grams, and what each counts for. */
+  ngrams: Int32Array;
+  ngramValue: Float64Array;
   y: Uint8Array;
   weight: Float32Array;
   lines: LineInfo[];
@@ -92,7 +132,12 @@ export function featureModel(config: TrainConfig) {
   const spec: Model = {
     format: modelFormat,
     version: 0,
-    features: { spec: 'ngram-lex/1', hashBits: config.hashBits, ngramOrders: config.orders },
+    features: {
+      spec: 'ngram-lex/1',
+      hashBits: config.hashBits,
+      ngramOrders: config.orders,
+      ngramNorm: config.ngramNorm,
+    },
     weights: '',
     scale: 1,
     bias: 0,
@@ -126,6 +171,8 @@ export function extractExamples(
   const y: number[] = [];
   const weight: number[] = [];
   const asks: number[] = [];
+  const ngramCounts: number[] = [];
+  const ngramValues: number[] = [];
   const infos: LineInfo[] = [];
   lines.forEach((line, source) => {
     const variants: { text: string; solicit?: [number, number]; original: boolean }[] = [
@@ -149,8 +196,12 @@ export function extractExamples(
         v.text,
         options,
         (set, w) => {
-          feats.push(set.buckets, set.count);
+          // N-grams first: the trainer weighs them apart from the named signals.
+          const ordered = ngramsFirst(set);
+          feats.push(ordered, set.count);
           offsets.push(feats.length);
+          ngramCounts.push(set.ngrams);
+          ngramValues.push(ngramValue(config.ngramNorm, set.ngrams));
           const s = w.signals;
           windows.push({
             start: w.start,
@@ -202,11 +253,23 @@ export function extractExamples(
   return {
     feats: feats.data.subarray(0, feats.length),
     offsets: Int32Array.from(offsets),
+    ngrams: Int32Array.from(ngramCounts),
+    ngramValue: Float64Array.from(ngramValues),
     y: Uint8Array.from(y),
     weight: Float32Array.from(weight),
     lines: infos,
     asks: Int32Array.from(asks),
   };
+}
+
+let orderedScratch = new Int32Array(256);
+function ngramsFirst(set: FeatureSet): Int32Array {
+  if (orderedScratch.length < set.count) orderedScratch = new Int32Array(set.count * 2);
+  let k = 0;
+  for (let i = 0; i < set.count; i++)
+    if (set.origin[i]! >= 0) orderedScratch[k++] = set.buckets[i]!;
+  for (let i = 0; i < set.count; i++) if (set.origin[i]! < 0) orderedScratch[k++] = set.buckets[i]!;
+  return orderedScratch;
 }
 
 /** The window that asks most by the rules; the last of equals (asks tend to close a post). */
@@ -243,6 +306,13 @@ export function fit(
   const random = rng(config.seed);
   const { feats, offsets, y } = ex;
   const eps = 1e-8;
+  const dropout = config.dropout;
+  const scaleKept = 1 / (1 - dropout);
+  let keep = new Uint8Array(256);
+  const r = config.nb ? nbRatios(ex, order, size) : null;
+  const avg = new Float64Array(config.average ? size : 0);
+  let avgBias = 0;
+  let snapshots = 0;
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     // Fisher–Yates with the seeded generator: the same order on every machine.
     for (let i = order.length - 1; i > 0; i--) {
@@ -254,21 +324,74 @@ export function fit(
     for (const e of order) {
       const from = offsets[e]!;
       const to = offsets[e + 1]!;
+      if (keep.length < to - from) keep = new Uint8Array((to - from) * 2);
+      const split = from + ex.ngrams[e]!;
+      const v = ex.ngramValue[e]!;
       let z = bias;
-      for (let i = from; i < to; i++) z += w[feats[i]!]!;
+      if (dropout > 0) {
+        // Inverted dropout: what stays is scaled so the expected logit is unchanged.
+        for (let i = from; i < to; i++) {
+          const k = random() >= dropout ? 1 : 0;
+          keep[i - from] = k;
+          if (k) z += w[feats[i]!]! * scaleKept * (i < split ? v : 1);
+        }
+      } else if (r) {
+        for (let i = from; i < split; i++) z += w[feats[i]!]! * v * r[feats[i]!]!;
+        for (let i = split; i < to; i++) z += w[feats[i]!]!;
+      } else {
+        for (let i = from; i < split; i++) z += w[feats[i]!]! * v;
+        for (let i = split; i < to; i++) z += w[feats[i]!]!;
+      }
       const g = (sigmoid(z) - y[e]!) * ex.weight[e]!;
       gBias += g * g;
       bias -= (config.rate * g) / Math.sqrt(gBias + eps);
       for (let i = from; i < to; i++) {
+        if (dropout > 0 && !keep[i - from]) continue;
         const f = feats[i]!;
-        const gf = g + config.l2 * w[f]!;
+        const gf =
+          (dropout > 0 ? g * scaleKept : g) * (i < split ? v * (r ? r[f]! : 1) : 1) +
+          config.l2 * w[f]!;
         const acc = g2[f]! + gf * gf;
         g2[f] = acc;
         w[f] = w[f]! - (config.rate * gf) / Math.sqrt(acc + eps);
       }
     }
+    if (config.average && epoch >= Math.floor(config.epochs / 2)) {
+      for (let i = 0; i < size; i++) avg[i] = avg[i]! + w[i]!;
+      avgBias += bias;
+      snapshots++;
+    }
   }
-  return { w, bias };
+  const out = snapshots > 0 ? avg.map((x) => x / snapshots) : w;
+  if (r) for (let i = 0; i < size; i++) out[i] = out[i]! * r[i]!;
+  return { w: out, bias: snapshots > 0 ? avgBias / snapshots : bias };
+}
+
+/**
+ * Per bucket: log of how much likelier an n-gram is in leads' windows than in benign ones
+ * (Laplace-smoothed); 1 for buckets that named features use, so their weights stay as fitted.
+ */
+function nbRatios(ex: Examples, order: readonly number[], size: number): Float64Array {
+  const pos = new Float64Array(size);
+  const neg = new Float64Array(size);
+  const named = new Uint8Array(size);
+  let np = 0;
+  let nn = 0;
+  for (const e of order) {
+    const from = ex.offsets[e]!;
+    const split = from + ex.ngrams[e]!;
+    const target = ex.y[e] ? pos : neg;
+    for (let i = from; i < split; i++) target[ex.feats[i]!] = target[ex.feats[i]!]! + 1;
+    for (let i = split; i < ex.offsets[e + 1]!; i++) named[ex.feats[i]!] = 1;
+    if (ex.y[e]) np++;
+    else nn++;
+  }
+  const r = new Float64Array(size);
+  const a = 1;
+  for (let i = 0; i < size; i++) {
+    r[i] = named[i] ? 1 : Math.log((pos[i]! + a) / (np + a)) - Math.log((neg[i]! + a) / (nn + a));
+  }
+  return r;
 }
 
 export interface Quantized {
@@ -303,9 +426,13 @@ export function predictLines(
 }
 
 function windowLogit(ex: Examples, q: Quantized, e: number): number {
-  let sum = 0;
-  for (let i = ex.offsets[e]!; i < ex.offsets[e + 1]!; i++) sum += q.weights[ex.feats[i]!]!;
-  return q.bias + sum * q.scale;
+  const from = ex.offsets[e]!;
+  const split = from + ex.ngrams[e]!;
+  let grams = 0;
+  let named = 0;
+  for (let i = from; i < split; i++) grams += q.weights[ex.feats[i]!]!;
+  for (let i = split; i < ex.offsets[e + 1]!; i++) named += q.weights[ex.feats[i]!]!;
+  return q.bias + (grams * ex.ngramValue[e]! + named) * q.scale;
 }
 
 /** Round two of multiple-instance learning: each unmarked long lead's best window is its positive. */
@@ -457,14 +584,22 @@ export function modelSection(
   q: Quantized,
   config: TrainConfig,
   thresholds: Thresholds,
-  training: Omit<Model['training'], 'seed' | 'epochs' | 'l2'>,
+  training: Omit<
+    Model['training'],
+    'seed' | 'epochs' | 'l2' | 'rate' | 'copies' | 'average' | 'nb'
+  >,
   metrics: Record<string, number>,
   version: number,
 ): Model {
   return {
     format: modelFormat,
     version,
-    features: { spec: 'ngram-lex/1', hashBits: config.hashBits, ngramOrders: config.orders },
+    features: {
+      spec: 'ngram-lex/1',
+      hashBits: config.hashBits,
+      ngramOrders: config.orders,
+      ngramNorm: config.ngramNorm,
+    },
     weights: encodeBase64(
       new Uint8Array(q.weights.buffer, q.weights.byteOffset, q.weights.byteLength),
     ),
@@ -472,7 +607,16 @@ export function modelSection(
     bias: q.bias,
     thresholds,
     windows: config.windows,
-    training: { ...training, seed: config.seed, epochs: config.epochs, l2: config.l2 },
+    training: {
+      ...training,
+      seed: config.seed,
+      epochs: config.epochs,
+      l2: config.l2,
+      rate: config.rate,
+      copies: config.copies,
+      average: config.average,
+      nb: config.nb,
+    },
     metrics,
   };
 }

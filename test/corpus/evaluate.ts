@@ -12,7 +12,7 @@ import { loadMatcher } from '../../src/core/matcher';
 import { assess } from '../../src/core/score';
 import { corpusFiles, familyOf, readCorpora, readLabelled } from '../../src/cli/corpora';
 import { evaluateFile, lofoReport, printLofo } from '../../src/cli/model';
-import { defaultTrainConfig, type TrainConfig } from '../../src/core/train';
+import { defaultTrainConfig, trainConfigOf, type TrainConfig } from '../../src/core/train';
 
 const list = defaultList();
 const matcher = loadMatcher(compileList(list));
@@ -21,17 +21,7 @@ const line = (s: string) => console.log(s);
 
 if (files.length === 0) {
   const { model: _model, ...lexicon } = list;
-  const config: TrainConfig = list.model
-    ? {
-        ...defaultTrainConfig,
-        hashBits: list.model.features.hashBits,
-        orders: list.model.features.ngramOrders,
-        windows: list.model.windows,
-        seed: list.model.training.seed,
-        epochs: list.model.training.epochs,
-        l2: list.model.training.l2,
-      }
-    : defaultTrainConfig;
+  const config: TrainConfig = list.model ? trainConfigOf(list.model) : defaultTrainConfig;
   const report = lofoReport(
     loadMatcher(compileList(lexicon as typeof list)),
     readCorpora(),
