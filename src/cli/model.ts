@@ -76,6 +76,7 @@ function parseArgs(args: string[], train: boolean): Args {
     else if (arg === '--norm') a.config.ngramNorm = number(arg, next());
     else if (arg === '--average') a.config.average = true;
     else if (arg === '--nb') a.config.nb = true;
+    else if (arg === '--min-count') a.config.minCount = number(arg, next());
     else if (arg === '--rate') a.config.rate = number(arg, next());
     else if (arg === '--orders') a.config.orders = (next() ?? '').split(',').map(Number);
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);

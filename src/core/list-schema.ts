@@ -290,6 +290,7 @@ export const Model = z.object({
     copies: z.number().int().nonnegative().optional(),
     average: z.boolean().optional(),
     nb: z.boolean().optional(),
+    minCount: z.number().int().positive().optional(),
   }),
   /** Figures measured when the model was trained (leave-one-family-out, per family). */
   metrics: z.record(z.string().max(64), z.number()).default({}),

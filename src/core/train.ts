@@ -44,6 +44,11 @@ export interface TrainConfig {
    * 2012): robust on small, varied corpora. The ratio is folded into the stored weights.
    */
   nb: boolean;
+  /**
+   * N-gram buckets seen in fewer training windows than this are left at zero: a phrase one writer
+   * used once is memorised, not learned (fastText's minCount).
+   */
+  minCount: number;
   windows: Model['windows'];
 }
 
@@ -59,6 +64,7 @@ export const defaultTrainConfig: TrainConfig = {
   dropout: 0,
   average: false,
   nb: false,
+  minCount: 1,
   windows: { minBlock: 60, minWindow: 12, maxWindow: 120 },
 };
 
@@ -77,6 +83,7 @@ export function trainConfigOf(model: Model): TrainConfig {
     ...(model.training.copies !== undefined ? { copies: model.training.copies } : {}),
     ...(model.training.average !== undefined ? { average: model.training.average } : {}),
     ...(model.training.nb !== undefined ? { nb: model.training.nb } : {}),
+    ...(model.training.minCount !== undefined ? { minCount: model.training.minCount } : {}),
   };
 }
 
@@ -310,6 +317,7 @@ export function fit(
   const scaleKept = 1 / (1 - dropout);
   let keep = new Uint8Array(256);
   const r = config.nb ? nbRatios(ex, order, size) : null;
+  const rare = config.minCount > 1 ? rareBuckets(ex, order, size, config.minCount) : null;
   const avg = new Float64Array(config.average ? size : 0);
   let avgBias = 0;
   let snapshots = 0;
@@ -335,6 +343,9 @@ export function fit(
           keep[i - from] = k;
           if (k) z += w[feats[i]!]! * scaleKept * (i < split ? v : 1);
         }
+      } else if (rare) {
+        for (let i = from; i < split; i++) if (!rare[feats[i]!]) z += w[feats[i]!]! * v;
+        for (let i = split; i < to; i++) z += w[feats[i]!]!;
       } else if (r) {
         for (let i = from; i < split; i++) z += w[feats[i]!]! * v * r[feats[i]!]!;
         for (let i = split; i < to; i++) z += w[feats[i]!]!;
@@ -348,6 +359,7 @@ export function fit(
       for (let i = from; i < to; i++) {
         if (dropout > 0 && !keep[i - from]) continue;
         const f = feats[i]!;
+        if (rare && i < split && rare[f]) continue;
         const gf =
           (dropout > 0 ? g * scaleKept : g) * (i < split ? v * (r ? r[f]! : 1) : 1) +
           config.l2 * w[f]!;
@@ -365,6 +377,26 @@ export function fit(
   const out = snapshots > 0 ? avg.map((x) => x / snapshots) : w;
   if (r) for (let i = 0; i < size; i++) out[i] = out[i]! * r[i]!;
   return { w: out, bias: snapshots > 0 ? avgBias / snapshots : bias };
+}
+
+/** 1 for n-gram buckets in fewer than `min` of the windows in `order`. */
+function rareBuckets(
+  ex: Examples,
+  order: readonly number[],
+  size: number,
+  min: number,
+): Uint8Array {
+  const count = new Uint16Array(size);
+  for (const e of order) {
+    const from = ex.offsets[e]!;
+    for (let i = from; i < from + ex.ngrams[e]!; i++) {
+      const f = ex.feats[i]!;
+      if (count[f]! < 65535) count[f] = count[f]! + 1;
+    }
+  }
+  const rare = new Uint8Array(size);
+  for (let i = 0; i < size; i++) if (count[i]! < min) rare[i] = 1;
+  return rare;
 }
 
 /**
@@ -616,6 +648,7 @@ export function modelSection(
       copies: config.copies,
       average: config.average,
       nb: config.nb,
+      minCount: config.minCount,
     },
     metrics,
   };
