@@ -46,12 +46,14 @@ export type ContactType = (typeof contactTypes)[number];
 
 const EntryId = z
   .string()
+  .max(64)
   .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'entry ids are lower-case ascii, digits, . _ -');
 
+/** Every string in a list has a length limit: lists come from files and feeds (issue 10). */
 export const Provenance = z.object({
-  source: z.string().min(1),
-  addedAt: z.string().date().or(z.string().datetime()),
-  note: z.string().optional(),
+  source: z.string().min(1).max(200),
+  addedAt: z.string().max(40).date().or(z.string().max(40).datetime()),
+  note: z.string().max(1_000).optional(),
 });
 
 const Signal = z.enum(['strong', 'weak']);
@@ -301,9 +303,9 @@ export const List = z
     format: z.literal('leadguard-list/1'),
     id: z.string().min(1).max(128),
     version: z.number().int().nonnegative(),
-    issuedAt: z.string().datetime(),
-    name: z.string().optional(),
-    description: z.string().optional(),
+    issuedAt: z.string().max(40).datetime(),
+    name: z.string().max(200).optional(),
+    description: z.string().max(2_000).optional(),
     /**
      * Evasion spellings of characters, applied only inside list phrases that contain the canonical
      * character (维→微 globally would break 维权): canonical → variants, e.g. "微": ["薇","威"].
