@@ -106,6 +106,8 @@ const selectors = {
   commentId: ['data-cid', 'data-comment-id', 'data-id'],
   /** Label of the platform's own report control (player menu, comment menu). */
   reportLabels: ['举报'],
+  /** The menus it sits in: the player's ··· menu, a comment's and a profile's ··· menu. */
+  reportAreas: '.player-more-menu, .comment-more-menu',
 };
 
 /** @mentions and user links inside text are other people's names, not the author's words. */

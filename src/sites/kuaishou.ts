@@ -76,6 +76,8 @@ const selectors = {
   profileName: ['.user-name'],
   bio: ['.user-desc'],
   reportLabels: ['举报'],
+  /** The ··· menus of videos and profiles, and a comment's action row (guessed, like the rest). */
+  reportAreas: '.more-menu, .comment-item-footer',
 };
 
 /** @mentions inside text are other people's names, not the author's words. */

@@ -10,7 +10,7 @@ import {
   firstNamed,
   firstOf,
   hash,
-  labelled,
+  reportControl,
   pageUrl,
   parseUrl,
   stringOf,
@@ -91,6 +91,8 @@ const selectors = {
   profileThreadTitle: '.thread_name a, .title a',
   profileThreadText: '.n_txt',
   reportLabel: '举报',
+  /** Where a floor's and a 楼中楼 item's 举报 sit: the floor's tail, the reply's action line. */
+  reportAreas: '.post-tail-wrap, .j_jb_ele, .lzl_jb, .lzl_content_reply',
 };
 
 /** @mentions inside floors and 楼中楼 (`<a class="at">`), not the author's words. */
@@ -183,7 +185,13 @@ function floorBlock(floor: Element): TextBlock | null {
     data?.author?.user_id,
     data?.author?.user_name,
   );
-  const report = labelled(floor, [selectors.reportLabel], own);
+  const report = reportControl(
+    floor,
+    selectors.reportAreas,
+    [selectors.reportLabel],
+    [body, link],
+    own,
+  );
   return {
     key: `post:${pid}`,
     kind: data?.content?.post_no === 1 ? 'post' : 'comment',
@@ -202,7 +210,9 @@ function replyBlock(item: Element): TextBlock | null {
   const own = (e: Element) => !body.contains(e);
   const link = firstNamed(item, selectors.replyAuthor, own);
   const who = authorOf(link, data?.portrait, undefined, data?.showname ?? data?.user_name);
-  const report = item.querySelector('.lzl_jb_in') ?? labelled(item, [selectors.reportLabel], own);
+  const report =
+    item.querySelector('.lzl_jb_in') ??
+    reportControl(item, selectors.reportAreas, [selectors.reportLabel], [body, link], own);
   return {
     key: `comment:${spid}`,
     kind: 'reply',

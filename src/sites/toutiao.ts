@@ -103,6 +103,8 @@ const selectors = {
   profileName: ['.user-name'],
   bio: ['.user-desc'],
   reportLabels: ['举报'],
+  /** The report buttons of articles, posts and comments, and the profile's ··· menu (guessed). */
+  reportAreas: '.report, .more-menu',
 };
 
 /** @mentions inside text are other people's names, not the author's words. */

@@ -16,7 +16,7 @@ import {
   hash,
   hrefOf,
   isNamed,
-  labelled,
+  reportControl,
   linkUrl,
   pageUrl,
   textOf,
@@ -188,7 +188,7 @@ function pcPostBlock(text: Element, page: URL | null, seen: Set<Element>): TextB
     (region ? null : pagePostId(page)) ??
     `h${hash(body.map(textOf).join('\n'))}`;
   const link = firstNamed(item, selectors.author, outside);
-  const report = region ? null : reportEntry(item, outside);
+  const report = region ? null : reportEntry(item, outside, [...body, link]);
   return {
     key: `post:${id}`,
     kind: 'post',
@@ -260,7 +260,9 @@ function searchBlock(text: Element, seen: Set<Element>): TextBlock | null {
     postIdOfLink(card.querySelector(selectors.searchPostLink)) ??
     card.getAttribute('mid') ??
     `h${hash(textOf(body))}`;
-  const report = card.querySelector(selectors.reportLink) ?? labelled(card, selectors.reportLabels);
+  const report =
+    card.querySelector(selectors.reportLink) ??
+    reportControl(card, selectors.reportMenu, selectors.reportLabels, [body, link]);
   return {
     key: `post:${id}`,
     kind: 'post',
@@ -290,15 +292,14 @@ function mobileCommentBlock(item: Element): TextBlock | null {
 }
 
 /** The report control of a post: the menu's reportspam link or its 投诉/举报 item. */
-function reportEntry(item: Element, accept: (e: Element) => boolean): Element | null {
+function reportEntry(
+  item: Element,
+  accept: (e: Element) => boolean,
+  userContent: readonly (Element | null)[],
+): Element | null {
   const link = [...item.querySelectorAll(selectors.reportLink)].find(accept);
   if (link) return link;
-  for (const menu of item.querySelectorAll(selectors.reportMenu)) {
-    if (!accept(menu)) continue;
-    const entry = labelled(menu, selectors.reportLabels);
-    if (entry) return entry;
-  }
-  return null;
+  return reportControl(item, selectors.reportMenu, selectors.reportLabels, userContent, accept);
 }
 
 function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 'authorElement'> {

@@ -97,6 +97,8 @@ const selectors = {
   profileName: ['.user-name'],
   bio: ['.user-desc'],
   reportLabels: ['举报'],
+  /** The ··· menus of notes and profiles (guessed). */
+  reportAreas: '.more-menu',
 };
 
 /** @mentions (`a.note-content-user`) and user links inside text are other people's names. */
