@@ -72,6 +72,7 @@ type Found = { start: number; end: number };
  */
 export class WindowMerge {
   private best: Assessment | null = null;
+  private bestOffset = 0;
   private readonly matches: Assessment['matches'] = [];
   private readonly contacts: Assessment['contacts'] = [];
   private readonly context: Assessment['context'] = [];
@@ -83,12 +84,10 @@ export class WindowMerge {
     this.windows++;
     if (a.verdict === 'lead') this.leads++;
     const best = this.best;
-    if (
-      !best ||
-      rank[a.verdict] > rank[best.verdict] ||
-      (a.verdict === best.verdict && a.score > best.score)
-    )
+    if (!best || stronger(a, best)) {
       this.best = a;
+      this.bestOffset = offset;
+    }
     for (const c of a.categories) this.categories.add(c);
     // The window's assessment is this merge's own: its finds move to whole-text offsets in place.
     const shift = (x: Found) => {
@@ -111,17 +110,32 @@ export class WindowMerge {
     );
     const why =
       `长文本分 ${this.windows} 段评估（${this.leads} 段为引流线索），最强一段：` + best.why;
+    // The stretch the verdict rests on, in whole-text offsets.
+    const window = best.window
+      ? { start: best.window.start + this.bestOffset, end: best.window.end + this.bestOffset }
+      : undefined;
     return {
       verdict: best.verdict,
       score: best.score,
+      probability: best.probability,
       categories,
       matches: this.matches,
       contacts: this.contacts,
       context: this.context,
       ...(best.account ? { account: best.account } : {}),
+      ...(window ? { window } : {}),
+      ...(best.features ? { features: best.features } : {}),
       why,
     };
   }
+}
+
+/** The verdict first, then the model's probability where there is one, then the score. */
+function stronger(a: Assessment, b: Assessment): boolean {
+  if (rank[a.verdict] !== rank[b.verdict]) return rank[a.verdict] > rank[b.verdict];
+  if (a.probability !== null && b.probability !== null && a.probability !== b.probability)
+    return a.probability > b.probability;
+  return a.score > b.score;
 }
 
 /**
