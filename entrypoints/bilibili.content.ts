@@ -6,5 +6,7 @@ import { bilibili } from '../src/sites/bilibili';
 export default defineContentScript({
   matches: [...bilibili.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, bilibili),
+  // The scan keeps its own lifecycle (page-main.ts): WXT's page-visible events never steer it.
+  noScriptStartedPostMessage: true,
+  main: () => startPage(bilibili),
 });

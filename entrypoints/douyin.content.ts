@@ -6,5 +6,7 @@ import { douyin } from '../src/sites/douyin';
 export default defineContentScript({
   matches: [...douyin.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, douyin),
+  // The scan keeps its own lifecycle (page-main.ts): WXT's page-visible events never steer it.
+  noScriptStartedPostMessage: true,
+  main: () => startPage(douyin),
 });

@@ -6,5 +6,7 @@ import { kuaishou } from '../src/sites/kuaishou';
 export default defineContentScript({
   matches: [...kuaishou.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, kuaishou),
+  // The scan keeps its own lifecycle (page-main.ts): WXT's page-visible events never steer it.
+  noScriptStartedPostMessage: true,
+  main: () => startPage(kuaishou),
 });

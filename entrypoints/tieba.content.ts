@@ -6,5 +6,7 @@ import { tieba } from '../src/sites/tieba';
 export default defineContentScript({
   matches: [...tieba.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, tieba),
+  // The scan keeps its own lifecycle (page-main.ts): WXT's page-visible events never steer it.
+  noScriptStartedPostMessage: true,
+  main: () => startPage(tieba),
 });

@@ -6,5 +6,7 @@ import { toutiao } from '../src/sites/toutiao';
 export default defineContentScript({
   matches: [...toutiao.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, toutiao),
+  // The scan keeps its own lifecycle (page-main.ts): WXT's page-visible events never steer it.
+  noScriptStartedPostMessage: true,
+  main: () => startPage(toutiao),
 });

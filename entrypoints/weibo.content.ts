@@ -6,5 +6,7 @@ import { weibo } from '../src/sites/weibo';
 export default defineContentScript({
   matches: [...weibo.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, weibo),
+  // The scan keeps its own lifecycle (page-main.ts): WXT's page-visible events never steer it.
+  noScriptStartedPostMessage: true,
+  main: () => startPage(weibo),
 });

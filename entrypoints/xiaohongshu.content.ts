@@ -6,5 +6,7 @@ import { xiaohongshu } from '../src/sites/xiaohongshu';
 export default defineContentScript({
   matches: [...xiaohongshu.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, xiaohongshu),
+  // The scan keeps its own lifecycle (page-main.ts): WXT's page-visible events never steer it.
+  noScriptStartedPostMessage: true,
+  main: () => startPage(xiaohongshu),
 });

@@ -6,5 +6,7 @@ import { zhihu } from '../src/sites/zhihu';
 export default defineContentScript({
   matches: [...zhihu.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, zhihu),
+  // The scan keeps its own lifecycle (page-main.ts): WXT's page-visible events never steer it.
+  noScriptStartedPostMessage: true,
+  main: () => startPage(zhihu),
 });
