@@ -1,5 +1,25 @@
 import { defineConfig } from 'wxt';
+import type { Plugin } from 'vite';
 import { supportedMatches } from './src/sites/platforms';
+
+/**
+ * zod probes for `new Function` once (util.js `allowsEval`) to decide whether to compile parsers.
+ * Extension pages forbid eval, every entrypoint sets `jitless` (src/platform/zod-jitless.ts), and
+ * the probe is taken out of the bundles so `web-ext lint` has no Function constructor to flag
+ * (10 DANGEROUS_EVAL warnings, issue 10). The build fails if zod's probe changes shape.
+ */
+function zodWithoutEvalProbe(): Plugin {
+  const probe =
+    /try\s*\{\s*const F = Function;\s*new F\(""\);\s*return true;\s*\}\s*catch \(_\) \{\s*return false;\s*\}/;
+  return {
+    name: 'leadguard:zod-without-eval-probe',
+    transform(code, id) {
+      if (!/[\\/]zod[\\/]v4[\\/]core[\\/]util\.js$/.test(id)) return null;
+      if (!probe.test(code)) this.error('zod changed its eval probe: update zodWithoutEvalProbe');
+      return { code: code.replace(probe, 'return false;'), map: null };
+    },
+  };
+}
 
 /**
  * Public half of the key that fixes the Chromium extension id to
@@ -12,6 +32,7 @@ const chromeKey =
 export default defineConfig({
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [zodWithoutEvalProbe()] }),
   manifest: ({ browser }) => ({
     name: 'LeadGuard',
     description:

@@ -1,3 +1,4 @@
+import '../src/platform/zod-jitless';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import '../src/page/highlight.css';
 import { startPage } from '../src/page/page-main';
