@@ -75,7 +75,12 @@ export async function launchExtension(): Promise<ExtensionSession> {
       const url = page.url();
       const id = await worker.evaluate(async (u) => {
         const tabs = await (globalThis as unknown as ExtensionGlobal).chrome.tabs.query({});
-        return tabs.find((t) => t.url === u)?.id ?? null;
+        // URLs are visible only where LeadGuard has host permission (it has no `tabs`
+        // permission); elsewhere the newest tab without one is the page just opened.
+        const byUrl = tabs.find((t) => t.url === u);
+        if (byUrl) return byUrl.id ?? null;
+        const hidden = tabs.filter((t) => t.url === undefined && t.id !== undefined);
+        return hidden.length ? Math.max(...hidden.map((t) => t.id!)) : null;
       }, url);
       if (id === null) throw new Error(`no tab shows ${url}`);
       return id;
