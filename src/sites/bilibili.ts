@@ -3,7 +3,8 @@
  * space video cards, space bios and dynamics. Hooks are BEM classes (`bili-video-card__*`,
  * `bili-dyn-*`), space.bilibili.com/<mid> links and the comment web components, whose OPEN shadow
  * roots are walked (bili-comments → thread → comment → rich text / user info). DOM facts and
- * sources: /work/shared/domain/platforms.md §1, §2.5.
+ * sources: ../shared/domain/platforms.md §1, §2.5.
+ * Evidence for each selector: ../shared/domain/dom-evidence.md §5.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {

@@ -2,7 +2,8 @@
  * Baidu Tieba (百度贴吧), legacy server-rendered PC pages: thread titles, floors (楼层) and 楼中楼
  * replies, forum thread lists, search results, profile bios. Hooks are the `data-field` JSON on
  * floors, 楼中楼 items and list items, and /home/main?id=<portrait> links. DOM facts and sources:
- * /work/shared/domain/platforms.md §1, §2.8.
+ * ../shared/domain/platforms.md §1, §2.8.
+ * Evidence for each selector: ../shared/domain/dom-evidence.md §8.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {

@@ -2,10 +2,11 @@
  * Weibo (微博): weibo.com feed, post detail and profile; s.weibo.com search; m.weibo.cn detail.
  * Hooks are the `usercard` attribute, /u/<uid> links, the time link's /<uid>/<mblogid> href and
  * `wbpro-*` / `woo-*` classes; CSS-module classes (`detail_wbtext_4CRf9`) only by their stable
- * part (`[class*="_wbtext_"]`). DOM facts and sources: /work/shared/domain/platforms.md §1, §2.3.
+ * part (`[class*="_wbtext_"]`). DOM facts and sources: ../shared/domain/platforms.md §1, §2.3.
  *
  * The PC feed is a vue-recycle-scroller that reuses item nodes for other posts, so every key and
  * author is read from the item's current content on each call and never cached per node.
+ * Evidence for each selector: ../shared/domain/dom-evidence.md §3.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {

@@ -4,7 +4,8 @@
  * /people/<url_token> links (data-zop has only the display name), BEM classes (`AuthorInfo`,
  * `RichText`, `ProfileHeader-*`) and `.CommentContent`; comment wrappers are CSS-in-JS
  * (`css-xxxx`) and found from their content, never by class. DOM facts and sources:
- * /work/shared/domain/platforms.md §1, §2.6.
+ * ../shared/domain/platforms.md §1, §2.6.
+ * Evidence for each selector: ../shared/domain/dom-evidence.md §6.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
