@@ -10,6 +10,7 @@ import { fixturesDir } from '../../src/cli/demo-server';
 import { longLeadText } from '../bench/page-gen';
 import { cardText, inContentScript, launchExtension, type ExtensionSession } from './harness';
 import { fixtureCoverage, readHighlights, waitForHighlights } from './highlights';
+import { offsetCases } from '../unit/core/offset-cases';
 import { douyinVideoWith, emojiImg, type HostileComment } from './hostile-pages';
 
 let session: ExtensionSession;
@@ -407,6 +408,45 @@ describe('single-page navigation', () => {
     expect(after - before).toBeLessThan(3 * 1024 * 1024);
     expect((await leadTexts(page)).length).toBeGreaterThan(0);
     await cdp.detach();
+    await page.close();
+  });
+});
+
+describe('highlights', () => {
+  it('cover exactly the phrase with emoji, combining marks, zero-width, NUL, lone surrogates and RTL', async () => {
+    const comments: HostileComment[] = offsetCases.map((_c, i) => ({
+      cid: `73010000000091${String(i).padStart(4, '0')}`,
+      uid: `MS4wLjABAAAAoffsets${String(i).padStart(4, '0')}`,
+      name: `偏移${i}`,
+      body: '…',
+    }));
+    // The texts go in by script: HTML can't carry NUL or lone surrogates.
+    const fill = `document.addEventListener('DOMContentLoaded', function () {
+      var texts = ${JSON.stringify(offsetCases.map((c) => c[1]))};
+      texts.forEach(function (t, i) {
+        var item = document.querySelector('[data-cid="73010000000091' + String(i).padStart(4, '0') + '"]');
+        item.querySelector('.WFJiGxr7 span span span').textContent = t;
+      });
+    });`;
+    const page = await openHtml(douyinVideoWith(comments, fill));
+    await waitForHighlights(page);
+    await page.waitForFunction(
+      () => performance.getEntriesByName('leadguard-scan-idle').length > 0,
+    );
+    const found = await page.evaluate(() => {
+      const h = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get(
+        'leadguard-lead',
+      )!;
+      const out: Record<string, string[]> = {};
+      for (const r of h) {
+        const cid = r.startContainer.parentElement?.closest('[data-cid]')?.getAttribute('data-cid');
+        if (cid?.startsWith('73010000000091')) (out[cid] ??= []).push(r.toString());
+      }
+      return out;
+    });
+    offsetCases.forEach(([label, , span], i) => {
+      expect(found[`73010000000091${String(i).padStart(4, '0')}`], label).toContain(span);
+    });
     await page.close();
   });
 });
