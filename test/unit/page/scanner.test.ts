@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileList } from '../../../src/core/compile-list';
 import { loadMatcher } from '../../../src/core/matcher';
 import { highlightNames } from '../../../src/page/highlighter';
-import { MAX_MARKS_PER_BLOCK, outermost, PageScanner } from '../../../src/page/scanner';
+import { outermost } from '../../../src/core/outermost';
+import { MAX_MARKS_PER_BLOCK, PageScanner } from '../../../src/page/scanner';
 import type { SiteAdapter, TextBlock } from '../../../src/sites/adapter';
 import { sampleList } from '../core/sample-list';
 
