@@ -237,9 +237,23 @@ export const Grammar = z.object({
     telegram: Words,
   }),
   /** Numbers never read as a lead's contact: official hotlines and bank service numbers. */
-  officialNumbers: z.array(z.string().regex(/^\d{3,12}$/)).max(512),
+  officialNumbers: z
+    .array(
+      z
+        .string()
+        .max(12)
+        .regex(/^\d{3,12}$/),
+    )
+    .max(512),
   /** Top-level domains a bare host may end in to count as a link. */
-  domainSuffixes: z.array(z.string().regex(/^[a-z]{2,12}$/)).max(256),
+  domainSuffixes: z
+    .array(
+      z
+        .string()
+        .max(12)
+        .regex(/^[a-z]{2,12}$/),
+    )
+    .max(256),
 });
 export type Grammar = z.infer<typeof Grammar>;
 
@@ -279,9 +293,12 @@ export const Model = z.object({
     maxWindow: z.number().int().positive().max(10_000),
   }),
   training: z.object({
-    trainedAt: z.string().datetime(),
+    trainedAt: z.string().max(40).datetime(),
     /** SHA-256 of the training lines, in order, as the trainer read them. */
-    fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+    fingerprint: z
+      .string()
+      .max(64)
+      .regex(/^[0-9a-f]{64}$/),
     lines: z.number().int().nonnegative(),
     examples: z.number().int().nonnegative(),
     families: z.array(z.string().max(64)).max(256),
