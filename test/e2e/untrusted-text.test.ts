@@ -115,12 +115,14 @@ describe('Chromium', () => {
       `https://www.douyin.com/video/${PAGE_ID}`,
       douyinVideoWith(comments, xssRecorder),
     );
+    // Lead or mention (the verdict is the scorer's business here): each comment's phrase marked.
     await page.waitForFunction(
       (n) => {
-        const h = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get(
-          'leadguard-lead',
-        );
-        return !!h && [...h].filter((r) => r.toString() === '征<*>信<*>修<*>复').length >= n;
+        const registry = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
+        const all = ['leadguard-lead', 'leadguard-mention'].flatMap((k) => [
+          ...(registry.get(k) ?? []),
+        ]);
+        return all.filter((r) => r.toString() === '征<*>信<*>修<*>复').length >= n;
       },
       comments.length,
       { timeout: 20_000 },
@@ -128,10 +130,11 @@ describe('Chromium', () => {
     for (const [i, c] of comments.entries()) {
       const point = await page.evaluate(
         ([cid, t]) => {
-          const h = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get(
-            'leadguard-lead',
-          )!;
-          const range = [...h].find(
+          const registry = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights;
+          const h = ['leadguard-lead', 'leadguard-mention'].flatMap((k) => [
+            ...(registry.get(k) ?? []),
+          ]);
+          const range = h.find(
             (r) =>
               r.toString() === t &&
               !!r.startContainer.parentElement?.closest(`[data-cid="${cid}"]`),
@@ -235,34 +238,32 @@ describe('Firefox ESR', () => {
     const tab = await firefox.open(page.url);
     const highlighted = () =>
       tab.evaluate<number>(`(() => {
-        const h = CSS.highlights && CSS.highlights.get('leadguard-lead');
-        return h ? [...h].filter((r) => r.toString() === ${JSON.stringify(phrase)}).length : 0;
+        if (!CSS.highlights) return 0;
+        const h = ['leadguard-lead', 'leadguard-mention'].flatMap((k) => [...(CSS.highlights.get(k) ?? [])]);
+        return h.filter((r) => r.toString() === ${JSON.stringify(phrase)}).length;
       })()`);
     await expect.poll(highlighted, { timeout: 30_000, interval: 250 }).toBe(comments.length);
     for (const c of comments) {
-      const point = await tab.evaluate<{
-        x: number;
-        y: number;
-        below: number;
-        above: number;
-      }>(`(() => {
-        const h = CSS.highlights.get('leadguard-lead');
-        const range = [...h].find((r) => r.toString() === ${JSON.stringify(phrase)} &&
+      const point = await tab.evaluate<{ x: number; y: number }>(`(() => {
+        const h = ['leadguard-lead', 'leadguard-mention'].flatMap((k) => [...(CSS.highlights.get(k) ?? [])]);
+        const range = h.find((r) => r.toString() === ${JSON.stringify(phrase)} &&
           r.startContainer.parentElement.closest('[data-cid="${c.cid}"]'));
         range.startContainer.parentElement.scrollIntoView({ block: 'center' });
         const rect = range.getClientRects()[0];
-        return { x: rect.left + 2, y: rect.top + rect.height / 2, below: rect.bottom + 16, above: rect.top - 16 };
+        return { x: rect.left + 2, y: rect.top + rect.height / 2 };
       })()`);
+      // The card is in a closed shadow root: the page sees only its host, wherever it shows.
+      const cardShown = () =>
+        tab.evaluate<boolean>(`(() => {
+          for (let y = 2; y < innerHeight; y += 6)
+            for (const x of [${point.x + 20}, 40, innerWidth / 2])
+              if (document.elementFromPoint(x, y)?.tagName === 'LEADGUARD-CARD') return true;
+          return false;
+        })()`);
       await tab.moveMouse(2, 2);
+      await expect.poll(cardShown, { timeout: 5_000 }).toBe(false);
       await tab.moveMouse(point.x, point.y);
-      // The card is in a closed shadow root: the page sees only its host where the card is.
-      await expect
-        .poll(() =>
-          tab.evaluate<boolean>(
-            `[${point.below}, ${point.above}].some((y) => document.elementFromPoint(${point.x + 20}, y)?.tagName === 'LEADGUARD-CARD')`,
-          ),
-        )
-        .toBe(true);
+      await expect.poll(cardShown, { timeout: 5_000, message: c.cid }).toBe(true);
     }
     expect(await tab.evaluate<string[]>('window.__xssHits')).toEqual([]);
     expect(
