@@ -126,6 +126,8 @@ describe('the hover card', () => {
   it('opens over a highlighted phrase and from the keyboard on a badge', async () => {
     const page = await session.openSite(video);
     await waitForHighlights(page);
+    // Highlights come in batches: wait for the one hovered below.
+    await expect.poll(() => leadTexts(page), { timeout: 10_000 }).toContain('征*信*修*复');
     const point = await page.evaluate(() => {
       const h = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get(
         'leadguard-lead',

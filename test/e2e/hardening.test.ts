@@ -33,6 +33,22 @@ const leadTexts = async (page: Page) => (await readHighlights(page))['leadguard-
 
 /** Moves the real mouse over the first lead highlight whose text is `text`, in comment `cid`. */
 async function hover(page: Page, cid: string, text: string) {
+  // Highlights come in batches: wait for this one.
+  await page
+    .waitForFunction(
+      ([id, t]) =>
+        [
+          ...((CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get(
+            'leadguard-lead',
+          ) ?? []),
+        ].some(
+          (r) =>
+            r.toString() === t && !!r.startContainer.parentElement?.closest(`[data-cid="${id}"]`),
+        ),
+      [cid, text] as const,
+      { timeout: 15_000 },
+    )
+    .catch(() => undefined);
   const point = await page.evaluate(
     ([id, t]) => {
       const h = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get(
