@@ -1,15 +1,23 @@
 /**
  * A malformed list never replaces the active one (issue 10, what held): whatever is wrong with an
- * imported list, the import fails with a ListError in words and the previous list stays active.
+ * imported list, the import fails with an error in words and the previous list, and the matcher
+ * published for tabs, stay active.
  */
-import { describe, expect, it } from 'vitest';
-import { ListError } from '../../../src/core/list-schema';
-import {
-  activeListInfo,
-  currentMatcher,
-  setActiveList,
-} from '../../../src/platform/matcher-service';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { db } from '../../../src/platform/db';
+import { activeListInfo, importStaged, reconcile } from '../../../src/platform/list-store';
+import { readPointer } from '../../../src/platform/matcher-delivery';
+import { stageImport } from '../../../src/platform/staged-import';
 import { sampleList } from '../core/sample-list';
+
+const importList = async (list: unknown) =>
+  importStaged(await stageImport(new Blob([JSON.stringify(list)]), 'list.json'));
+
+beforeEach(async () => {
+  await Promise.all(db.tables.map((t) => t.clear()));
+  fakeBrowser.reset();
+});
 
 const provenance = { source: 'test', addedAt: '2026-12-01' };
 const clone = () =>
@@ -86,11 +94,13 @@ const malformed: [string, unknown][] = [
 
 describe('importing a malformed list', () => {
   it.each(malformed)('(%s) fails in words and keeps the previous list', async (_what, list) => {
-    await setActiveList(sampleList);
+    await reconcile();
+    await importList(sampleList);
     const before = await activeListInfo();
-    const matcher = await currentMatcher();
-    await expect(setActiveList(list)).rejects.toThrow(ListError);
+    const pointer = (await readPointer())!.sha256;
+    expect(before).toMatchObject({ id: sampleList.id, hasImport: true });
+    await expect(importList(list)).rejects.toThrow(/\S/);
     expect(await activeListInfo()).toEqual(before);
-    expect((await currentMatcher()).key).toBe(matcher.key);
+    expect((await readPointer())!.sha256).toBe(pointer);
   });
 });
