@@ -1,3 +1,4 @@
+import '../src/platform/zod-jitless';
 import { defineBackground } from 'wxt/utils/define-background';
 import { startBackground } from '../src/platform/background-main';
 

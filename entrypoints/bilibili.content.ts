@@ -1,3 +1,4 @@
+import '../src/platform/zod-jitless';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import '../src/page/highlight.css';
 import { startPage } from '../src/page/page-main';
@@ -6,5 +7,7 @@ import { bilibili } from '../src/sites/bilibili';
 export default defineContentScript({
   matches: [...bilibili.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, bilibili),
+  // The scan keeps its own lifecycle (page-main.ts): WXT's page-visible events never steer it.
+  noScriptStartedPostMessage: true,
+  main: () => startPage(bilibili),
 });

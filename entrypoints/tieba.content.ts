@@ -1,3 +1,4 @@
+import '../src/platform/zod-jitless';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import '../src/page/highlight.css';
 import { startPage } from '../src/page/page-main';
@@ -6,5 +7,7 @@ import { tieba } from '../src/sites/tieba';
 export default defineContentScript({
   matches: [...tieba.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, tieba),
+  // The scan keeps its own lifecycle (page-main.ts): WXT's page-visible events never steer it.
+  noScriptStartedPostMessage: true,
+  main: () => startPage(tieba),
 });

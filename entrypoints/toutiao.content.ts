@@ -1,3 +1,4 @@
+import '../src/platform/zod-jitless';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import '../src/page/highlight.css';
 import { startPage } from '../src/page/page-main';
@@ -6,5 +7,7 @@ import { toutiao } from '../src/sites/toutiao';
 export default defineContentScript({
   matches: [...toutiao.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, toutiao),
+  // The scan keeps its own lifecycle (page-main.ts): WXT's page-visible events never steer it.
+  noScriptStartedPostMessage: true,
+  main: () => startPage(toutiao),
 });

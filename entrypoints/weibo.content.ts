@@ -1,3 +1,4 @@
+import '../src/platform/zod-jitless';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import '../src/page/highlight.css';
 import { startPage } from '../src/page/page-main';
@@ -6,5 +7,7 @@ import { weibo } from '../src/sites/weibo';
 export default defineContentScript({
   matches: [...weibo.matches],
   runAt: 'document_idle',
-  main: (ctx) => startPage(ctx, weibo),
+  // The scan keeps its own lifecycle (page-main.ts): WXT's page-visible events never steer it.
+  noScriptStartedPostMessage: true,
+  main: () => startPage(weibo),
 });

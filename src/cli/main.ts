@@ -1,3 +1,4 @@
+import { errorLine } from './cli-error';
 import { feedCommand } from './feed';
 import { modelCommand } from './model';
 import { scanCommand } from './scan';
@@ -36,8 +37,16 @@ export async function main(
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`leadguard: unknown command '${name}'\n${usage()}\n`);
+    io.stderr.write(`${errorLine('leadguard', `unknown command '${name}'`)}${usage()}\n`);
     return 2;
   }
-  return command.run(rest, io);
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    // Whatever a command didn't expect is still one line, not a stack trace.
+    io.stderr.write(
+      errorLine(`leadguard ${command.name}`, (error as Error)?.message ?? String(error)),
+    );
+    return 2;
+  }
 }

@@ -4,7 +4,7 @@
  * yields an error line naming the file and line number; the scan goes on and the exit code is 1.
  */
 import { createReadStream } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ import { defaultList } from '../core/default-list';
 import { parseList } from '../core/list-schema';
 import { loadMatcher, type Matcher } from '../core/matcher';
 import { assess, blockKinds, type AssessOptions } from '../core/score';
+import { describeError, errorLine } from './cli-error';
 import type { Command, CommandIO } from './main';
 
 const InputLine = z.object({
@@ -54,7 +55,7 @@ export async function loadListMatcher(file?: string): Promise<Matcher> {
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`cannot read list ${file}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`cannot read list ${describeError(error, file)}`, { cause: error });
   }
   return loadMatcher(compileList(parseList(json)));
 }
@@ -95,19 +96,31 @@ export async function runScan(args: string[], io: CommandIO): Promise<number> {
     options = parseScanArgs(args);
     matcher = await loadListMatcher(options.list);
   } catch (error) {
-    io.stderr.write(`leadguard scan: ${(error as Error).message}\n`);
+    io.stderr.write(errorLine('leadguard scan', (error as Error).message));
     return 2;
   }
   const sources = options.files.length ? options.files : ['-'];
   let failed = 0;
-  const write = (value: unknown) => io.stdout.write(`${JSON.stringify(value)}\n`);
+  // A reader that stops early (`| head`) closes the pipe: stop writing, quietly.
+  let closed = false;
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else io.stderr.write(errorLine('leadguard scan', describeError(error, '<stdout>')));
+  };
+  io.stdout.on('error', onOutputError);
+  const write = (value: unknown) => {
+    if (!closed) io.stdout.write(`${JSON.stringify(value)}\n`);
+  };
   for (const source of sources) {
+    if (closed) break;
     const name = source === '-' ? '<stdin>' : source;
     if (source !== '-') {
       try {
         await access(source, constants.R_OK);
+        if ((await stat(source)).isDirectory())
+          throw Object.assign(new Error(), { code: 'EISDIR' });
       } catch (error) {
-        io.stderr.write(`leadguard scan: cannot read ${name}: ${(error as Error).message}\n`);
+        io.stderr.write(errorLine('leadguard scan', `cannot read ${describeError(error, name)}`));
         failed++;
         continue;
       }
@@ -115,42 +128,49 @@ export async function runScan(args: string[], io: CommandIO): Promise<number> {
     const stream = source === '-' ? io.stdin : createReadStream(source, 'utf8');
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     let lineNumber = 0;
-    for await (const line of lines) {
-      lineNumber++;
-      if (line.trim() === '') continue;
-      if (options.text) {
-        write(scanLine(matcher, lineNumber, line));
-        continue;
-      }
-      let input: z.infer<typeof InputLine>;
-      try {
-        const parsed = InputLine.safeParse(JSON.parse(line));
-        if (!parsed.success) {
-          throw new Error(
-            parsed.error.issues
-              .map((i) => `${i.path.join('.') || 'line'}: ${i.message}`)
-              .join('; '),
-          );
+    try {
+      for await (const line of lines) {
+        if (closed) break;
+        lineNumber++;
+        if (line.trim() === '') continue;
+        if (options.text) {
+          write(scanLine(matcher, lineNumber, line));
+          continue;
         }
-        input = parsed.data;
-      } catch (error) {
-        failed++;
-        const message =
-          error instanceof SyntaxError
-            ? `invalid JSON: ${error.message}`
-            : (error as Error).message;
-        write({ error: message, file: name, line: lineNumber });
-        io.stderr.write(`leadguard scan: ${name}:${lineNumber}: ${message}\n`);
-        continue;
+        let input: z.infer<typeof InputLine>;
+        try {
+          const parsed = InputLine.safeParse(JSON.parse(line));
+          if (!parsed.success) {
+            throw new Error(
+              parsed.error.issues
+                .map((i) => `${i.path.join('.') || 'line'}: ${i.message}`)
+                .join('; '),
+            );
+          }
+          input = parsed.data;
+        } catch (error) {
+          failed++;
+          const message =
+            error instanceof SyntaxError
+              ? `invalid JSON: ${error.message}`
+              : (error as Error).message;
+          write({ error: message, file: name, line: lineNumber });
+          io.stderr.write(errorLine('leadguard scan', `${name}:${lineNumber}: ${message}`));
+          continue;
+        }
+        const { author, kind, parent } = input;
+        write(
+          scanLine(matcher, input.id, input.text, {
+            ...(author ? { author } : {}),
+            ...(kind ? { kind } : {}),
+            ...(parent !== undefined ? { parent } : {}),
+          }),
+        );
       }
-      const { author, kind, parent } = input;
-      write(
-        scanLine(matcher, input.id, input.text, {
-          ...(author ? { author } : {}),
-          ...(kind ? { kind } : {}),
-          ...(parent !== undefined ? { parent } : {}),
-        }),
-      );
+    } catch (error) {
+      // A file that fails while it is read (a device, a vanished file) loses only itself.
+      io.stderr.write(errorLine('leadguard scan', `cannot read ${describeError(error, name)}`));
+      failed++;
     }
   }
   return failed > 0 ? 1 : 0;

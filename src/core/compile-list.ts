@@ -21,6 +21,8 @@ import { foldPhrase } from './normalize';
 import { compilePattern, PatternError } from './pattern';
 
 const isHanzi = (c: string) => /^\p{Script=Han}$/u.test(c);
+/** A phrase needs a word character: `**` or `……` would match every emphasis and ellipsis. */
+const hasWord = (s: string) => /[\p{L}\p{N}]/u.test(s);
 const MAX_HOMOPHONE_VARIANTS = 24;
 
 export interface CompileStats {
@@ -62,6 +64,9 @@ export function compileList(
     const f = foldPhrase(text);
     if ([...f].length < 2) {
       throw new ListError(`entry ${entry.id}: "${text}" folds to fewer than 2 characters`);
+    }
+    if (!hasWord(f)) {
+      throw new ListError(`entry ${entry.id}: "${text}" has no letter, digit or hanzi to match`);
     }
     return f;
   };

@@ -46,12 +46,14 @@ export type ContactType = (typeof contactTypes)[number];
 
 const EntryId = z
   .string()
+  .max(64)
   .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'entry ids are lower-case ascii, digits, . _ -');
 
+/** Every string in a list has a length limit: lists come from files and feeds (issue 10). */
 export const Provenance = z.object({
-  source: z.string().min(1),
-  addedAt: z.string().date().or(z.string().datetime()),
-  note: z.string().optional(),
+  source: z.string().min(1).max(200),
+  addedAt: z.string().max(40).date().or(z.string().max(40).datetime()),
+  note: z.string().max(1_000).optional(),
 });
 
 const Signal = z.enum(['strong', 'weak']);
@@ -235,9 +237,23 @@ export const Grammar = z.object({
     telegram: Words,
   }),
   /** Numbers never read as a lead's contact: official hotlines and bank service numbers. */
-  officialNumbers: z.array(z.string().regex(/^\d{3,12}$/)).max(512),
+  officialNumbers: z
+    .array(
+      z
+        .string()
+        .max(12)
+        .regex(/^\d{3,12}$/),
+    )
+    .max(512),
   /** Top-level domains a bare host may end in to count as a link. */
-  domainSuffixes: z.array(z.string().regex(/^[a-z]{2,12}$/)).max(256),
+  domainSuffixes: z
+    .array(
+      z
+        .string()
+        .max(12)
+        .regex(/^[a-z]{2,12}$/),
+    )
+    .max(256),
 });
 export type Grammar = z.infer<typeof Grammar>;
 
@@ -277,9 +293,12 @@ export const Model = z.object({
     maxWindow: z.number().int().positive().max(10_000),
   }),
   training: z.object({
-    trainedAt: z.string().datetime(),
+    trainedAt: z.string().max(40).datetime(),
     /** SHA-256 of the training lines, in order, as the trainer read them. */
-    fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+    fingerprint: z
+      .string()
+      .max(64)
+      .regex(/^[0-9a-f]{64}$/),
     lines: z.number().int().nonnegative(),
     examples: z.number().int().nonnegative(),
     families: z.array(z.string().max(64)).max(256),
@@ -302,9 +321,9 @@ export const List = z
     format: z.literal('leadguard-list/1'),
     id: z.string().min(1).max(128),
     version: z.number().int().nonnegative(),
-    issuedAt: z.string().datetime(),
-    name: z.string().optional(),
-    description: z.string().optional(),
+    issuedAt: z.string().max(40).datetime(),
+    name: z.string().max(200).optional(),
+    description: z.string().max(2_000).optional(),
     /**
      * Evasion spellings of characters, applied only inside list phrases that contain the canonical
      * character (维→微 globally would break 维权): canonical → variants, e.g. "微": ["薇","威"].

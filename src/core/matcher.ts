@@ -218,38 +218,70 @@ function sorted(ms: Match[]): boolean {
   return true;
 }
 
+/**
+ * Runs each pattern's RegExp around its anchor hits. Hits whose windows overlap share one window,
+ * scanned once: text dense with one anchor (征信征信…) would otherwise be scanned once per hit.
+ */
 function runPatterns(matcher: Matcher, text: string, anchors: [number, number, number][]): Match[] {
   const out: Match[] = [];
-  const seen = new Set<string>();
+  const byRegex = new Map<number, [number, number][]>();
   for (const [index, start, end] of anchors) {
+    let hits = byRegex.get(index);
+    if (!hits) byRegex.set(index, (hits = []));
+    hits.push([start, end]);
+  }
+  for (const [index, hits] of byRegex) {
     const regex = matcher.regexes[index]!;
-    const from = Math.max(0, end - regex.maxLength);
-    const to = Math.min(text.length, start + regex.maxLength);
-    // Only the window around the anchor is folded: anchors are often everyday words (个月, 评论).
-    const window = foldText(text.slice(from, to)).toLowerCase();
-    regex.re.lastIndex = 0;
-    for (let m = regex.re.exec(window); m; m = regex.re.exec(window)) {
-      if (m[0].length === 0) regex.re.lastIndex++;
-      const s = from + m.index;
-      const e = s + m[0].length;
-      // The match must contain the anchor hit that triggered it, or it belongs to another window.
-      if (s > start || e < end) continue;
-      const key = `${index}:${s}:${e}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const meta = matcher.compiled.rules[regex.rule]!;
-      out.push({
-        rule: regex.rule,
-        ruleId: meta.id,
-        kind: meta.kind,
-        category: meta.category,
-        start: s,
-        end: e,
-        variant: Variant.anchor,
-      });
+    const meta = matcher.compiled.rules[regex.rule]!;
+    hits.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const seen = new Set<string>();
+    for (let i = 0; i < hits.length;) {
+      const from = Math.max(0, hits[i]![1] - regex.maxLength);
+      let to = Math.min(text.length, hits[i]![0] + regex.maxLength);
+      let j = i + 1;
+      while (j < hits.length && Math.max(0, hits[j]![1] - regex.maxLength) <= to) {
+        to = Math.max(to, Math.min(text.length, hits[j]![0] + regex.maxLength));
+        j++;
+      }
+      // Only the window around the anchors is folded: anchors are often everyday words (个月, 评论).
+      const window = foldText(text.slice(from, to)).toLowerCase();
+      regex.re.lastIndex = 0;
+      for (let m = regex.re.exec(window); m; m = regex.re.exec(window)) {
+        if (m[0].length === 0) regex.re.lastIndex++;
+        const s = from + m.index;
+        const e = s + m[0].length;
+        // The match must contain an anchor hit, or it is no match of this pattern here.
+        if (!containsHit(hits, i, j, s, e)) continue;
+        const key = `${s}:${e}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({
+          rule: regex.rule,
+          ruleId: meta.id,
+          kind: meta.kind,
+          category: meta.category,
+          start: s,
+          end: e,
+          variant: Variant.anchor,
+        });
+      }
+      i = j;
     }
   }
   return out;
+}
+
+/** Whether one of hits[from, to) (sorted by start) lies inside [s, e). */
+function containsHit(hits: [number, number][], from: number, to: number, s: number, e: number) {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (hits[mid]![0] < s) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < to && hits[k]![0] < e; k++) if (hits[k]![1] <= e) return true;
+  return false;
 }
 
 // Serialization: one byte buffer (a JSON header, then every typed array as an 8-aligned section), so

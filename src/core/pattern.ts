@@ -8,6 +8,10 @@
  * Each pattern needs an anchor — a literal run of 2+ characters, or a group whose alternatives all
  * have 2+ — that the automaton finds; the RegExp only runs in a bounded window around an anchor
  * hit, so the cost stays linear in the text whatever the pattern.
+ *
+ * Bounded repeats separated by literals can still multiply: `.{0,20}征信.{0,20}x.{0,20}y` may be
+ * tried 21 × 21 × 21 ways at every position (251 ms on a 300-character comment, issue 10). The
+ * cost model below counts those ways at compile time and rejects a pattern over MAX_PATHS.
  */
 import { foldPhrase } from './normalize';
 
@@ -17,7 +21,8 @@ export class PatternError extends Error {
 
 type Atom =
   | { type: 'lit'; char: string }
-  | { type: 'set'; source: string; width: number }
+  /** `chars`: every character the set matches, when it is a short list (for the cost model). */
+  | { type: 'set'; source: string; width: number; chars?: string[] }
   | { type: 'group'; alternatives: string[] };
 
 interface Item {
@@ -37,12 +42,38 @@ export interface CompiledPattern {
 
 const MAX_REPEAT = 20;
 const MAX_LENGTH = 96;
+/**
+ * The most ways the engine may fit a pattern at one position. The default list's patterns need at
+ * most 45 (`.{0,4}` and `.{0,8}` before the words they look for).
+ */
+export const MAX_PATHS = 100;
 const escapes: Record<string, string> = { d: '\\d', s: '\\s', w: '\\w' };
-// `-` is literal outside a class; escaping it there (`\-`) is a syntax error with the u flag.
+const escapeChars: Record<string, string[]> = {
+  d: [...'0123456789'],
+  w: [...'0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'],
+};
+/** Outside a class, `-` is no syntax character: escaping it is an error in a `u` RegExp. */
 const regexSpecial = /[\\^$.*+?()[\]{}|/]/g;
 
 function escapeLiteral(s: string): string {
   return s.replace(regexSpecial, '\\$&');
+}
+
+/** Every character a class body matches, when it lists few enough (no negation, no escapes). */
+function classChars(body: string[]): string[] | null {
+  if (body[0] === '^' || body.includes('\\')) return null;
+  const out: string[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const from = body[i]!;
+    if (body[i + 1] === '-' && i + 2 < body.length) {
+      const lo = from.codePointAt(0)!;
+      const hi = body[i + 2]!.codePointAt(0)!;
+      if (hi < lo || hi - lo > 512) return null;
+      for (let c = lo; c <= hi; c++) out.push(String.fromCodePoint(c));
+      i += 2;
+    } else out.push(from);
+  }
+  return out.map((c) => foldPhrase(c + c).slice(0, 1) || c.toLowerCase());
 }
 
 function parse(pattern: string): Item[] {
@@ -57,8 +88,15 @@ function parse(pattern: string): Item[] {
     let atom: Atom = { type: 'lit', char: ch };
     if (ch === '\\') {
       const next = chars[i + 1] ?? fail('ends with a backslash');
-      if (next in escapes) atom = { type: 'set', source: escapes[next]!, width: 1 };
-      else if (/[0-9]/.test(next)) fail('backreferences are not allowed');
+      if (next in escapes) {
+        const listed = escapeChars[next];
+        atom = {
+          type: 'set',
+          source: escapes[next]!,
+          width: 1,
+          ...(listed ? { chars: listed } : {}),
+        };
+      } else if (/[0-9]/.test(next)) fail('backreferences are not allowed');
       else if (/[a-zA-Z]/.test(next)) fail(`\\${next} is not supported (use \\d, \\s, \\w)`);
       else atom = { type: 'lit', char: next };
       i += 2;
@@ -73,7 +111,8 @@ function parse(pattern: string): Item[] {
       const folded = [...body]
         .map((c) => (/[\\\]^-]/.test(c) ? c : escapeLiteral(foldPhrase(c + c).slice(0, 1) || c)))
         .join('');
-      atom = { type: 'set', source: `[${folded}]`, width: 2 };
+      const listed = classChars([...body]);
+      atom = { type: 'set', source: `[${folded}]`, width: 2, ...(listed ? { chars: listed } : {}) };
       i = close + 1;
     } else if (ch === '(') {
       if (chars[i + 1] === '?') fail('lookarounds and special groups are not allowed');
@@ -158,6 +197,21 @@ export function compilePattern(pattern: string): CompiledPattern {
   }
   if (maxLength > MAX_LENGTH)
     fail(`can match up to ${maxLength} characters; the limit is ${MAX_LENGTH}`);
+  try {
+    // Tabs build exactly this RegExp; a class the browser refuses ([z-a], [\]) is caught here
+    // (and before the cost model, which builds RegExps of the parts).
+    new RegExp(source, 'gu');
+  } catch (error) {
+    fail(`is not a valid regular expression (${(error as Error).message})`);
+  }
+  const ways = paths(items);
+  if (ways > MAX_PATHS) {
+    fail(
+      `its repeats can be fitted in up to ${ways.toLocaleString('en-US')} ways at one position ` +
+        `(the limit is ${MAX_PATHS}): narrow the {m,n} ranges, or put text between them that ` +
+        `they can't match`,
+    );
+  }
 
   // Anchor: the longest run of fixed literals, else a mandatory group of 2+ character alternatives.
   let best = '';
@@ -183,11 +237,56 @@ export function compilePattern(pattern: string): CompiledPattern {
       'needs a literal of 2+ characters (or a required group whose alternatives all have 2+) to anchor it',
     );
   }
-  try {
-    // Tabs build exactly this RegExp; a class the browser refuses ([z-a], [\]) is caught here.
-    new RegExp(source, 'gu');
-  } catch (error) {
-    fail(`is not a valid regular expression (${(error as Error).message})`);
-  }
   return { source, anchors, maxLength };
+}
+
+/** A predicate for the characters an atom can start with, and their list when it is short. */
+interface FirstChars {
+  test(c: string): boolean;
+  chars: string[] | null;
+}
+
+function firstChars(atom: Atom): FirstChars {
+  if (atom.type === 'lit') return { test: (c) => c === atom.char, chars: [atom.char] };
+  if (atom.type === 'group') {
+    const chars = [...new Set(atom.alternatives.map((a) => [...a][0]!))];
+    return { test: (c) => chars.includes(c), chars };
+  }
+  const re = new RegExp(`^${atom.source}$`, 'u');
+  return { test: (c) => re.test(c), chars: atom.chars ?? null };
+}
+
+/** Whether two atoms can start with the same character (yes when neither can be listed). */
+function overlaps(a: FirstChars, b: FirstChars): boolean {
+  if (a.chars) return a.chars.some((c) => b.test(c));
+  if (b.chars) return b.chars.some((c) => a.test(c));
+  return true;
+}
+
+/**
+ * The most ways the RegExp engine can fit the pattern at one position: the product, over each
+ * repeat whose atom can also match the next thing the pattern needs, of its number of lengths
+ * (each length may be followed by a partial match that fails later), and over each group, of how
+ * many of its alternatives can match in the same place (one a prefix of another). A repeat
+ * followed by text it can't match ends in one place and multiplies nothing; one at the end is
+ * taken whole.
+ */
+function paths(items: readonly Item[]): number {
+  const first = items.map((it) => firstChars(it.atom));
+  let ways = 1;
+  items.forEach((item, i) => {
+    // What can come next: the following items up to the first one that can't be skipped.
+    const next: FirstChars[] = [];
+    for (let j = i + 1; j < items.length; j++) {
+      next.push(first[j]!);
+      if (items[j]!.min > 0) break;
+    }
+    const ambiguous = next.some((n) => overlaps(first[i]!, n));
+    if (item.atom.type === 'group') {
+      const alts = item.atom.alternatives;
+      const prefixes = Math.max(...alts.map((a) => alts.filter((b) => a.startsWith(b)).length));
+      ways *= ambiguous ? prefixes * (item.max - item.min + 1) : 1;
+    } else if (item.min !== item.max && ambiguous) ways *= item.max - item.min + 1;
+  });
+  return ways;
 }

@@ -124,14 +124,13 @@ export function rangeFor(
   end: number,
   doc: Document,
 ): Range | null {
-  const first = block.segments.find((s) => s.end > start);
-  let last: TextSegment | undefined;
-  for (let i = block.segments.length - 1; i >= 0; i--) {
-    if (block.segments[i]!.start < end) {
-      last = block.segments[i];
-      break;
-    }
-  }
+  const { segments } = block;
+  // Segments are in text order: binary searches keep a block with many nodes and many matches
+  // linear in its matches (a spammer's wall of text has both).
+  const firstIndex = firstEndingAfter(segments, start);
+  const lastIndex = firstStartingAtOrAfter(segments, end) - 1;
+  const first = segments[firstIndex];
+  const last = lastIndex >= 0 ? segments[lastIndex] : undefined;
   if (!first || !last || first.start >= end) return null;
   const range = doc.createRange();
   if (first.node.nodeType === 3) range.setStart(first.node, Math.max(0, start - first.start));
@@ -139,4 +138,28 @@ export function rangeFor(
   if (last.node.nodeType === 3) range.setEnd(last.node, Math.min(last.end, end) - last.start);
   else range.setEndAfter(last.node);
   return range;
+}
+
+/** The first segment whose end lies after `offset` (segments.length when none). */
+function firstEndingAfter(segments: readonly TextSegment[], offset: number): number {
+  let lo = 0;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (segments[mid]!.end > offset) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The first segment that starts at or after `offset` (segments.length when none). */
+function firstStartingAtOrAfter(segments: readonly TextSegment[], offset: number): number {
+  let lo = 0;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (segments[mid]!.start >= offset) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

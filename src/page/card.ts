@@ -1,6 +1,8 @@
 /**
- * The badge beside an author's name and the hover card, each in its own shadow root: page CSS can't
- * break them and they can't break the page. Every string from the page goes in as textContent.
+ * The badge beside an author's name and the hover card, each in its own closed shadow root: page
+ * CSS can't break them, they can't break the page, and page scripts can neither read what the card
+ * says nor click its buttons (issue 10). Every string from the page goes in as textContent, inside
+ * <bdi>, so an RTL override in a display name can't reorder the account id after it.
  */
 import type { Account } from '../sites/adapter';
 
@@ -27,13 +29,20 @@ const badgeLabel = {
   name: '可疑账号',
 } as const;
 
+/** The card never grows past this (or the viewport): a long name scrolls inside, the button stays. */
+const CARD_MAX_HEIGHT = 420;
+
 const cardCss = `
 :host { all: initial; }
 .card { position: fixed; z-index: 2147483647; max-width: 360px; box-sizing: border-box;
+  max-height: min(${CARD_MAX_HEIGHT}px, calc(100vh - 8px)); display: flex; flex-direction: column;
   font: 13px/1.5 system-ui, 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Zen Hei', sans-serif;
   color: #1d1d1f; background: #fff; border: 1px solid #d0d0d5; border-radius: 8px;
-  box-shadow: 0 6px 24px rgba(0,0,0,.18); padding: 10px 12px; }
+  box-shadow: 0 6px 24px rgba(0,0,0,.18); padding: 10px 12px; unicode-bidi: isolate; }
 .card[hidden] { display: none; }
+.body { overflow: auto; min-height: 0; flex: 1 1 auto; overscroll-behavior: contain; }
+.actions { flex: none; }
+bdi { unicode-bidi: isolate; }
 .verdict { font-weight: 600; margin: 0 0 4px; }
 .verdict.lead { color: #c81e1e; } .verdict.mention { color: #9a6b00; }
 .row { margin: 2px 0; word-break: break-all; } .label { color: #6e6e73; margin-right: 6px; }
@@ -50,6 +59,34 @@ button.mention { background: #b07a00; } button.account, button.name { background
 button:focus-visible { outline: 2px solid #1d4ed8; outline-offset: 1px; }
 `;
 
+/**
+ * One constructed stylesheet per document and text, adopted by every badge: a <style> in each
+ * badge's shadow root made the page restyle and relayout far more as badges arrived (50,000
+ * appended comments, bench:page). Where constructable sheets are missing, a <style> it is.
+ */
+const sheets = new WeakMap<Document, Map<string, CSSStyleSheet>>();
+function styleInto(doc: Document, root: ShadowRoot, css: string): void {
+  const Sheet = (doc.defaultView as (Window & typeof globalThis) | null)?.CSSStyleSheet;
+  if (Sheet && 'adoptedStyleSheets' in root) {
+    let byText = sheets.get(doc);
+    if (!byText) sheets.set(doc, (byText = new Map()));
+    let sheet = byText.get(css);
+    if (!sheet) {
+      sheet = new Sheet();
+      sheet.replaceSync(css);
+      byText.set(css, sheet);
+    }
+    try {
+      root.adoptedStyleSheets = [sheet];
+      // Content-script wrappers (Firefox) may drop the assignment: then a <style> it is.
+      if (root.adoptedStyleSheets.length === 1) return;
+    } catch {
+      // As above.
+    }
+  }
+  root.append(el(doc, 'style', css));
+}
+
 function el<K extends keyof HTMLElementTagNameMap>(
   doc: Document,
   tag: K,
@@ -62,6 +99,13 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** Page text, isolated for bidi; ids read left to right whatever surrounds them. */
+function bdi(doc: Document, text: string, dir?: 'ltr'): HTMLElement {
+  const node = el(doc, 'bdi', text);
+  if (dir) node.dir = dir;
+  return node;
+}
+
 export class HoverCard {
   private readonly host: HTMLElement;
   private readonly card: HTMLElement;
@@ -70,13 +114,13 @@ export class HoverCard {
   constructor(private readonly doc: Document) {
     this.host = doc.createElement('leadguard-card');
     this.host.setAttribute('data-leadguard-ui', '');
-    const root = this.host.attachShadow({ mode: 'open' });
-    const style = el(doc, 'style', cardCss);
+    const root = this.host.attachShadow({ mode: 'closed' });
+    styleInto(doc, root, cardCss);
     this.card = el(doc, 'div', undefined, 'card');
     this.card.setAttribute('role', 'dialog');
     this.card.setAttribute('aria-label', 'LeadGuard');
     this.card.hidden = true;
-    root.append(style, this.card);
+    root.append(this.card);
   }
 
   get visible(): boolean {
@@ -90,7 +134,7 @@ export class HoverCard {
     const row = (label: string, value: string | HTMLElement[]) => {
       const p = el(d, 'p', undefined, 'row');
       p.append(el(d, 'span', label, 'label'));
-      if (typeof value === 'string') p.append(value);
+      if (typeof value === 'string') p.append(bdi(d, value));
       else p.append(...value);
       rows.push(p);
     };
@@ -102,8 +146,10 @@ export class HoverCard {
         info.ruleIds.map((id) => el(d, 'code', id)),
       );
     if (info.account) {
-      const name = info.account.handle ? `${info.account.handle} ` : '';
-      row('账号', `${name}${info.account.platform}:${info.account.id}`);
+      const parts = info.account.handle ? [bdi(d, info.account.handle), d.createTextNode(' ')] : [];
+      const id = bdi(d, `${info.account.platform}:${info.account.id}`, 'ltr');
+      id.className = 'account-id';
+      row('账号', [...parts, id] as HTMLElement[]);
     }
     if (info.listedAccount) row('名单', info.listedAccount);
     if (info.suspiciousName) row('账号名', info.suspiciousName);
@@ -113,22 +159,34 @@ export class HoverCard {
         .join(' ');
       row('模型', `${info.model.probability.toFixed(2)}${features ? ` · ${features}` : ''}`);
     }
+    const body = el(d, 'div', undefined, 'body');
+    body.append(...rows);
+    const actions = el(d, 'div', undefined, 'actions');
     if (info.reportEntry) {
       const button = el(d, 'button', '打开平台举报');
       const entry = info.reportEntry;
-      button.addEventListener('click', () => {
+      button.addEventListener('click', (event) => {
+        if (!event.isTrusted) return;
         entry.scrollIntoView({ block: 'center' });
         (entry as HTMLElement).click?.();
       });
-      rows.push(button);
+      actions.append(button);
     }
-    this.card.replaceChildren(...rows);
+    this.card.replaceChildren(body, actions);
     this.card.hidden = false;
     this.shownFor = anchor;
     const rect = anchor.getBoundingClientRect();
     const view = d.defaultView!;
+    // Below the anchor when it fits, else above it, else pinned to the top: always on screen.
+    const height = this.card.getBoundingClientRect().height;
+    const below = rect.bottom + 6;
+    const above = rect.top - 6 - height;
     const top =
-      rect.bottom + 6 + 220 > view.innerHeight ? Math.max(4, rect.top - 226) : rect.bottom + 6;
+      below + height <= view.innerHeight
+        ? below
+        : above >= 4
+          ? above
+          : Math.max(4, view.innerHeight - height - 4);
     this.card.style.left = `${Math.max(4, Math.min(rect.left, view.innerWidth - 368))}px`;
     this.card.style.top = `${top}px`;
   }
@@ -149,6 +207,14 @@ export class HoverCard {
   }
 }
 
+/** The button inside each badge's closed shadow root, for keyboard navigation. */
+const badgeButtons = new WeakMap<Element, HTMLButtonElement>();
+
+/** Moves focus to a badge's button (Alt+Shift+L). */
+export function focusBadge(badge: Element): void {
+  badgeButtons.get(badge)?.focus();
+}
+
 /** A small focusable badge after the author's name: 引流 for leads, 名单 for listed accounts. */
 export function createBadge(
   doc: Document,
@@ -159,7 +225,7 @@ export function createBadge(
   const host = doc.createElement('leadguard-badge');
   host.setAttribute('data-leadguard-ui', '');
   host.setAttribute('data-kind', kind);
-  const root = host.attachShadow({ mode: 'open' });
+  const root = host.attachShadow({ mode: 'closed' });
   const label = badgeLabel[kind];
   const button = el(doc, 'button', label, kind);
   button.setAttribute('aria-label', `LeadGuard: ${label === '引流' ? verdictLabel.lead : label}`);
@@ -177,6 +243,8 @@ export function createBadge(
   button.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') card.hide();
   });
-  root.append(el(doc, 'style', badgeCss), button);
+  styleInto(doc, root, badgeCss);
+  root.append(button);
+  badgeButtons.set(host, button);
   return host;
 }

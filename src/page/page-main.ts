@@ -1,12 +1,16 @@
 /**
- * Content-script entry for a platform page. WXT's `ctx` is the page lifecycle: it aborts when the
- * extension reloads or updates. SPA navigation (`wxt:locationchange`) aborts the scan and starts a
- * new one; pausing aborts it too. Nothing here throws into the page: errors are logged.
+ * Content-script entry for a platform page. The scan's lifecycle is LeadGuard's own, not WXT's
+ * `ctx`: a page script can forge WXT's window and document events (`wxt:content-script-started`
+ * stopped LeadGuard on the tab for good, `wxt:locationchange` restarted it at will, issue 10), and
+ * nothing a page dispatches should steer LeadGuard. So the scan stops only when the extension's
+ * runtime goes away (reload, update, uninstall) and restarts only when `location.href`, read in
+ * this world, really changed. Events are hints to look, never facts. Nothing here throws into the
+ * page: errors are logged.
  * The matcher and the paused state are read from extension storage, not asked of the background,
  * so a tab starts at once even while the background compiles a big list (it keeps the previous
  * list until the new one is published, then switches without a reload).
  */
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { browser } from 'wxt/browser';
 import type { Matcher } from '../core/matcher';
 import { loadPublishedMatcher, watchPointer } from '../platform/matcher-delivery';
 import { onMessage, sendMessage } from '../platform/messages';
@@ -18,6 +22,9 @@ import { PageScanner } from './scanner';
 
 const log = (error: unknown) => console.warn('[LeadGuard]', error);
 
+/** How often the page is checked for SPA navigation without a navigation event, and for a dead runtime. */
+const POLL_MS = 1_000;
+
 /**
  * A platform page the adapter doesn't know (a new page kind, a redesign) is scanned with the
  * generic adapter rather than not at all; account ids are then unknown.
@@ -26,12 +33,51 @@ export function adapterFor(adapter: SiteAdapter, url: URL): SiteAdapter {
   return adapter.pageKind(url) === null ? generic : adapter;
 }
 
-export async function startPage(
-  ctx: ContentScriptContext,
-  adapter: SiteAdapter,
-  doc: Document = document,
-): Promise<void> {
+/** Aborts when the extension's runtime is gone: the content script outlived its extension. */
+export function runtimeLifetime(
+  win: Window = window,
+  alive: () => boolean = () => browser.runtime?.id != null,
+  pollMs = POLL_MS,
+): AbortController {
+  const life = new AbortController();
+  const timer = win.setInterval(() => {
+    if (!alive()) life.abort();
+  }, pollMs);
+  life.signal.addEventListener('abort', () => win.clearInterval(timer), { once: true });
+  return life;
+}
+
+/**
+ * Calls `onChange` when the document's URL changes (SPA navigation), reading `location.href` in
+ * this world. Navigation API events, where the browser has them, make it prompt; a poll covers the
+ * rest. Forged events only make it look again.
+ */
+export function watchLocation(
+  doc: Document,
+  onChange: (href: string) => void,
+  signal: AbortSignal,
+  pollMs = POLL_MS,
+): () => void {
+  const win = doc.defaultView!;
+  let last = doc.location.href;
+  const check = () => {
+    if (signal.aborted) return;
+    const href = doc.location.href;
+    if (href === last) return;
+    last = href;
+    onChange(href);
+  };
+  const navigation = (win as unknown as { navigation?: EventTarget }).navigation;
+  navigation?.addEventListener('currententrychange', check, { signal });
+  win.addEventListener('popstate', check, { signal });
+  const timer = win.setInterval(check, pollMs);
+  signal.addEventListener('abort', () => win.clearInterval(timer), { once: true });
+  return check;
+}
+
+export async function startPage(adapter: SiteAdapter, doc: Document = document): Promise<void> {
   const platform = adapter.id === 'generic' ? null : (adapter.id as PlatformId);
+  const life = runtimeLifetime(doc.defaultView!);
   let matcherSha: string | null = null;
   let matcher: Matcher | null = null;
   let scan: { controller: AbortController; scanner: PageScanner } | null = null;
@@ -57,6 +103,7 @@ export async function startPage(
     latest = counts;
     countsTimer ??= setTimeout(() => {
       countsTimer = null;
+      if (life.signal.aborted) return;
       void sendMessage('pageReport', { url: doc.location.href, ...latest }).catch(log);
     }, 250);
   };
@@ -65,11 +112,11 @@ export async function startPage(
     scan?.controller.abort();
     scan = null;
   };
+  life.signal.addEventListener('abort', stop, { once: true });
   const restart = () => {
     stop();
-    if (paused || !matcher || ctx.signal.aborted) return;
+    if (paused || !matcher || life.signal.aborted) return;
     const controller = new AbortController();
-    ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
     const scanner = new PageScanner({
       adapter: adapterFor(adapter, new URL(doc.location.href)),
       matcher,
@@ -90,13 +137,13 @@ export async function startPage(
   const unwatch = watchPointer(() => {
     void refreshMatcher()
       .then((changed) => {
-        if (!changed || !started || ctx.signal.aborted) return;
+        if (!changed || !started || life.signal.aborted) return;
         if (scan) scan.scanner.setMatcher(matcher!);
         else restart();
       })
       .catch(log);
   });
-  ctx.onInvalidated(unwatch);
+  life.signal.addEventListener('abort', unwatch, { once: true });
   try {
     paused = await isPaused(platform);
     // The background records the tab; the scan doesn't wait for its answer.
@@ -116,14 +163,18 @@ export async function startPage(
       return {};
     },
   });
-  ctx.onInvalidated(removeListener);
-  ctx.addEventListener(window, 'wxt:locationchange', () => {
-    void sendMessage('pageHello', { url: doc.location.href, platform })
-      .then((reply) => {
-        paused = reply.paused;
-        restart();
-      })
-      .catch(log);
-  });
+  life.signal.addEventListener('abort', removeListener, { once: true });
+  watchLocation(
+    doc,
+    (url) => {
+      void sendMessage('pageHello', { url, platform })
+        .then((reply) => {
+          paused = reply.paused;
+          restart();
+        })
+        .catch(log);
+    },
+    life.signal,
+  );
   restart();
 }

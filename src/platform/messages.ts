@@ -1,7 +1,9 @@
 /**
  * The one protocol map for every message between content scripts, extension pages and the background.
  * Every request and response is parsed with zod on arrival: messages cross a trust boundary
- * (a compromised page can't forge them, but a buggy or stale content script can).
+ * (a compromised page can't forge them, but a buggy or stale content script can). Each message
+ * also names who may send it: a content script runs beside pages LeadGuard doesn't trust, so only
+ * LeadGuard's own pages may import lists or change settings (issue 10).
  */
 import { z } from 'zod';
 import { browser, type Browser } from 'wxt/browser';
@@ -81,19 +83,28 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
+/**
+ * Who sent a message: one of LeadGuard's own pages or its background ('extension'), or a content
+ * script in a tab ('tab').
+ */
+export type SenderKind = 'extension' | 'tab';
+
 export const protocol = {
   /** A content script started on a page. */
   pageHello: {
+    from: ['tab'],
     request: z.object({ url: z.string().url(), platform: z.enum(platformIds).nullable() }),
     response: z.object({ paused: z.boolean() }),
   },
   /** The state LeadGuard keeps for one tab, for the popup and side panel. */
   getTabState: {
+    from: ['extension'],
     request: z.object({ tabId: z.number().int() }),
     response: TabState.nullable(),
   },
   /** What a page scan found, for the toolbar badge and the popup. */
   pageReport: {
+    from: ['tab'],
     request: z.object({
       url: z.string().url(),
       leads: z.number().int().nonnegative(),
@@ -103,11 +114,13 @@ export const protocol = {
   },
   /** Pause or resume LeadGuard on a platform (from the popup). */
   setPaused: {
+    from: ['extension'],
     request: z.object({ platform: z.enum(platformIds), paused: z.boolean() }),
     response: z.object({ paused: z.boolean() }),
   },
   /** The active list, for the options page and popup. */
   getListInfo: {
+    from: ['extension'],
     request: z.object({}),
     response: ListInfo,
   },
@@ -117,48 +130,59 @@ export const protocol = {
    * nothing. The reply names the new active list by its compiled content hash.
    */
   importList: {
+    from: ['extension'],
     request: z.object({ staged: z.string().uuid() }),
     response: z.object({ sha256: z.string() }),
   },
   /** Drops the imported list: back to the feeds, or to the list shipped with the extension. */
   resetList: {
+    from: ['extension'],
     request: z.object({}),
     response: z.object({ sha256: z.string() }),
   },
   /** Feeds, their versions, last success, last error in words and next check (options, popup). */
-  getSyncStatus: { request: z.object({}), response: SyncStatus },
+  getSyncStatus: { from: ['extension'], request: z.object({}), response: SyncStatus },
   /** Syncs every feed now, whatever their schedule. */
-  syncNow: { request: z.object({}), response: SyncStatus },
+  syncNow: { from: ['extension'], request: z.object({}), response: SyncStatus },
   /** Subscribes to a feed (URL and trusted Ed25519 public keys) and syncs it. */
   addFeed: {
+    from: ['extension'],
     request: z.object({ url: z.string(), keys: z.array(z.string()) }),
     response: SyncStatus,
   },
-  removeFeed: { request: z.object({ id: z.string() }), response: SyncStatus },
+  removeFeed: { from: ['extension'], request: z.object({ id: z.string() }), response: SyncStatus },
   setSyncSettings: {
+    from: ['extension'],
     request: z.object({ intervalMinutes: z.number(), timeoutSeconds: z.number() }),
     response: SyncStatus,
   },
   /** The user's own entries, merged into whatever list is active. */
   getLocalEntries: {
+    from: ['extension'],
     request: z.object({}),
     response: z.array(z.object({ id: z.string(), kind: z.string(), summary: z.string() })),
   },
   /** Adds or replaces the user's own entries (list entries, validated by the list schema). */
   putLocalEntries: {
+    from: ['extension'],
     request: z.object({ entries: z.array(z.unknown()).min(1).max(10_000) }),
     response: z.object({ sha256: z.string() }),
   },
   removeLocalEntries: {
+    from: ['extension'],
     request: z.object({ ids: z.array(z.string()).min(1) }),
     response: z.object({ sha256: z.string() }),
   },
   /** Background → tab: the user paused or resumed LeadGuard on this tab's platform. */
   pauseChanged: {
+    from: ['extension'],
     request: z.object({ paused: z.boolean() }),
     response: z.object({}),
   },
-} as const;
+} as const satisfies Record<
+  string,
+  { from: readonly SenderKind[]; request: z.ZodType; response: z.ZodType }
+>;
 
 export type Protocol = typeof protocol;
 export type MessageType = keyof Protocol;
@@ -199,6 +223,21 @@ export type Handlers = {
   ) => Response<T> | Promise<Response<T>>;
 };
 
+/** What kind of sender `sender` is, or null for anyone else (another extension, a web page). */
+export function senderKind(
+  sender: Browser.runtime.MessageSender,
+  self: { id: string; base: string } = {
+    id: browser.runtime.id,
+    base: browser.runtime.getURL('/'),
+  },
+): SenderKind | null {
+  if (sender.id !== self.id) return null;
+  // Extension pages (and the background) have URLs under the extension's own base URL.
+  const url = sender.url ?? (sender.origin ? `${sender.origin}/` : '');
+  if (url.startsWith(self.base)) return 'extension';
+  return sender.tab?.id !== undefined ? 'tab' : null;
+}
+
 /**
  * Registers handlers for the message types this context answers. Unknown types are left to other
  * listeners (returning undefined), so the background and extension pages can each own a subset.
@@ -212,6 +251,12 @@ export function onMessage(handlers: Handlers): () => void {
     const handler = handlers[type] as
       ((data: unknown, sender: Browser.runtime.MessageSender) => unknown) | undefined;
     if (!handler) return undefined;
+    const allowed: readonly SenderKind[] = protocol[type].from;
+    const kind = senderKind(sender);
+    if (kind === null || !allowed.includes(kind)) {
+      const who = allowed.includes('tab') ? 'LeadGuard content scripts' : "LeadGuard's own pages";
+      return Promise.resolve({ ok: false, error: `${type} is accepted only from ${who}` });
+    }
     const request = protocol[type].request.safeParse(envelope.data.data);
     if (!request.success) {
       return Promise.resolve({ ok: false, error: `invalid ${type}: ${request.error.message}` });

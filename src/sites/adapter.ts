@@ -62,6 +62,12 @@ export interface SiteExample {
   fixture?: string;
 }
 
+/**
+ * Content scripts run in top-level frames only (no `allFrames`): none of the platforms renders its
+ * own posts or comments in an iframe. The iframes public tools met there are login and captcha
+ * dialogs (../shared/domain/platforms.md §3.3, dom-evidence.md). An adapter that finds its
+ * platform's comments in a frame of the platform's own origin would opt in for that entrypoint.
+ */
 export interface SiteAdapter {
   id: PlatformId | 'generic';
   /** Manifest match patterns the adapter serves (from platforms.ts for platform adapters). */

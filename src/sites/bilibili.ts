@@ -3,7 +3,8 @@
  * space video cards, space bios and dynamics. Hooks are BEM classes (`bili-video-card__*`,
  * `bili-dyn-*`), space.bilibili.com/<mid> links and the comment web components, whose OPEN shadow
  * roots are walked (bili-comments → thread → comment → rich text / user info). DOM facts and
- * sources: /work/shared/domain/platforms.md §1, §2.5.
+ * sources: ../shared/domain/platforms.md §1, §2.5.
+ * Evidence for each selector: ../shared/domain/dom-evidence.md §5.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -13,10 +14,10 @@ import {
   firstOf,
   hash,
   isElement,
-  labelled,
   linkedId,
   linkUrl,
   pageUrl,
+  reportControl,
   stringOf,
   textOf,
   namedAccount,
@@ -307,7 +308,9 @@ function spaceBioBlock(bio: Element, page: URL | null): TextBlock | null {
   const doc = bio.ownerDocument;
   const name = firstOf(doc, selectors.spaceName);
   const ops = firstOf(doc, selectors.spaceOps);
-  const report = ops ? labelled(ops, selectors.reportLabels) : null;
+  const report = ops
+    ? reportControl(ops, selectors.spaceOps.join(', '), selectors.reportLabels, [bio, name])
+    : null;
   return {
     key: `bio:${mid}`,
     kind: 'bio',
@@ -367,7 +370,9 @@ function dynamicBlock(text: Element, page: URL | null, seen: Set<Element>): Text
   const mid = (link && midOf(link)) ?? attr(item.querySelector('[data-mid]') ?? item, ['data-mid']);
   const name = firstOf(item, selectors.dynName);
   const menu = firstOf(item, selectors.dynMenu);
-  const report = menu ? labelled(menu, selectors.reportLabels) : null;
+  const report = menu
+    ? reportControl(menu, selectors.dynMenu.join(', '), selectors.reportLabels, [...texts, name])
+    : null;
   return {
     key: `post:${id}`,
     kind: 'post',

@@ -150,16 +150,44 @@ export function firstOutside(
 
 /**
  * A leaf element whose whole text is one of `labels`: report controls (举报, 投诉) have no stable
- * class or attribute, only their label.
+ * class or attribute, only their label. Callers look only inside the platform's control areas
+ * (reportControl): anything else labelled 举报 may be user-written.
  */
 export function labelled(
   scope: Element,
   labels: readonly string[],
   accept: (element: Element) => boolean = always,
 ): Element | null {
+  if (scope.childElementCount === 0 && labels.includes(scope.textContent?.trim() ?? '')) {
+    return accept(scope) ? scope : null;
+  }
   for (const element of scope.querySelectorAll('*')) {
     if (element.childElementCount > 0) continue;
     if (labels.includes(element.textContent?.trim() ?? '') && accept(element)) return element;
+  }
+  return null;
+}
+
+/**
+ * The platform's own report control in `scope`: a leaf labelled with one of `labels` inside one of
+ * the platform's control areas (`areas`: its menus, toolbars and report buttons), and never inside
+ * `userContent` (the block's text, the author's name). A commenter named 举报, or 举报 written into
+ * a comment after an emoji, is not the platform's control, and the card's 打开平台举报 must not
+ * click it (issue 10).
+ */
+export function reportControl(
+  scope: Element,
+  areas: string,
+  labels: readonly string[],
+  userContent: readonly (Element | null | undefined)[],
+  accept: (element: Element) => boolean = always,
+): Element | null {
+  const written = userContent.filter((e): e is Element => !!e);
+  const isWritten = (e: Element) => written.some((w) => w === e || w.contains(e) || e.contains(w));
+  for (const area of select(scope, areas)) {
+    if (isWritten(area)) continue;
+    const found = labelled(area, labels, (e) => !isWritten(e) && accept(e));
+    if (found) return found;
   }
   return null;
 }

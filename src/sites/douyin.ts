@@ -1,7 +1,8 @@
 /**
  * Douyin (抖音): video/note descriptions, 精选 and search cards, profile bios, comments and replies.
  * Hooks are data-e2e attributes, aweme ids and /user/<sec_uid> links; hashed classes (`.tpc3FG9j`)
- * only as a last resort. DOM facts and sources: /work/shared/domain/platforms.md §1, §2.1.
+ * only as a last resort. DOM facts and sources: ../shared/domain/platforms.md §1, §2.1.
+ * Evidence for each selector: ../shared/domain/dom-evidence.md §1.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -106,6 +107,8 @@ const selectors = {
   commentId: ['data-cid', 'data-comment-id', 'data-id'],
   /** Label of the platform's own report control (player menu, comment menu). */
   reportLabels: ['举报'],
+  /** The menus it sits in: the player's ··· menu, a comment's and a profile's ··· menu. */
+  reportAreas: '.player-more-menu, .comment-more-menu',
 };
 
 /** @mentions and user links inside text are other people's names, not the author's words. */

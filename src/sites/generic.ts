@@ -1,7 +1,8 @@
 /**
  * The generic adapter: any page the user enables, and the fallback for platform pages an adapter
  * doesn't know. Blocks are the page's leaf text containers (paragraphs, list items, table cells,
- * headings, quotes, and divs that hold text directly); no author is known.
+ * headings, quotes, and divs that hold text directly), in open shadow roots too (an unknown
+ * Bilibili page renders its comments in them, issue 10); no author is known.
  */
 import type { SiteAdapter, TextBlock } from './adapter';
 
@@ -65,24 +66,35 @@ export const generic: SiteAdapter = {
     { url: 'https://example.org/forum/thread/1', kind: 'other', fixture: 'demo/generic.html' },
   ],
   pageKind: () => 'other',
-  blocks(root) {
-    const out: TextBlock[] = [];
-    const candidates: Element[] = [];
-    if (root.nodeType === 1 && (root as Element).matches(containers))
-      candidates.push(root as Element);
-    candidates.push(...root.querySelectorAll(containers));
-    for (const el of candidates) {
-      if (out.length >= MAX_BLOCKS) break;
-      if (isInline(el) && el.parentElement?.matches(containers)) continue;
-      if (
-        el.closest(
-          '[data-leadguard-ui], script, style, noscript, nav, header, footer, [contenteditable="true"]',
+  *blocks(root) {
+    let count = 0;
+    // Each scope (the root, then every open shadow root found below it) is read natively; a
+    // queue instead of recursion, so 2,000 nested roots can't overflow the stack.
+    const scopes: ParentNode[] = [root];
+    if (root.nodeType === 1 && (root as Element).shadowRoot)
+      scopes.push((root as Element).shadowRoot!);
+    for (let i = 0; i < scopes.length && count < MAX_BLOCKS; i++) {
+      const scope = scopes[i]!;
+      const candidates: Element[] = [];
+      if (i === 0 && root.nodeType === 1 && (root as Element).matches(containers))
+        candidates.push(root as Element);
+      candidates.push(...scope.querySelectorAll(containers));
+      for (const el of candidates) {
+        if (count >= MAX_BLOCKS) break;
+        if (isInline(el) && el.parentElement?.matches(containers)) continue;
+        if (
+          el.closest(
+            '[data-leadguard-ui], script, style, noscript, nav, header, footer, [contenteditable="true"]',
+          )
         )
-      )
-        continue;
-      if (ownText(el) < MIN_TEXT || hasBlockChild(el)) continue;
-      out.push({ key: keyOf(el), kind: 'post', element: el, text: [el] });
+          continue;
+        if (ownText(el) < MIN_TEXT || hasBlockChild(el)) continue;
+        count++;
+        yield { key: keyOf(el), kind: 'post', element: el, text: [el] } satisfies TextBlock;
+      }
+      for (const el of scope.querySelectorAll('*')) {
+        if (el.shadowRoot && !el.hasAttribute('data-leadguard-ui')) scopes.push(el.shadowRoot);
+      }
     }
-    return out;
   },
 };

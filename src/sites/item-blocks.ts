@@ -10,9 +10,9 @@ import {
   firstOutside,
   firstOwn,
   hash,
-  labelled,
   notNestedIn,
   queryAll,
+  reportControl,
   textOf,
   type Author,
   type Query,
@@ -37,6 +37,8 @@ export interface ItemSelectors {
   bio: readonly string[];
   /** Labels of the platform's own report control. */
   reportLabels: readonly string[];
+  /** Where the platform puts its controls (menus, action bars): report controls are found only there. */
+  reportAreas: string;
 }
 
 export interface ItemSite {
@@ -59,16 +61,19 @@ export interface ItemBlocks {
   bio(header: Element, page: URL | null): TextBlock | null;
   card(card: Element, page: URL | null): TextBlock | null;
   comment(item: Element): TextBlock | null;
-  /** The 举报 item of `scope`'s own menu, not of a comment inside it. */
-  reportIn(scope: Element): Element | null;
+  /**
+   * The 举报 item of `scope`'s own menu, not of a comment inside it nor in `userContent` (the
+   * block's text and author).
+   */
+  reportIn(scope: Element, userContent: readonly (Element | null | undefined)[]): Element | null;
 }
 
 export function itemBlocks(site: ItemSite): ItemBlocks {
   const s = site.selectors;
   const query = site.query ?? queryAll;
 
-  const reportIn = (scope: Element) =>
-    labelled(scope, s.reportLabels, notNestedIn(scope, s.comment));
+  const reportIn = (scope: Element, userContent: readonly (Element | null | undefined)[]) =>
+    reportControl(scope, s.reportAreas, s.reportLabels, userContent, notNestedIn(scope, s.comment));
 
   const nameIn = (scope: ParentNode | null) => {
     const name = scope && firstOf(scope, s.profileName);
@@ -80,7 +85,7 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
 
     post(element, kind, id, scope) {
       const link = firstOutside(scope, s.postAuthor, s.comment, query);
-      const report = reportIn(scope);
+      const report = reportIn(scope, [element, link]);
       return {
         key: `${kind}:${id}`,
         kind,
@@ -97,7 +102,7 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
       const { name, text } = nameIn(header);
       const author = site.owner(page, text);
       if (!author) return null;
-      const report = reportIn(header);
+      const report = reportIn(header, [bio, name]);
       return {
         key: `bio:${author.id}`,
         kind: 'bio',
@@ -132,7 +137,8 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
     comment(item) {
       const body = firstOwn(item, s.commentText, s.comment, undefined, query);
       if (!body) return null;
-      const who = site.authorOf(firstOwn(item, s.commentAuthor, s.comment, body, query));
+      const link = firstOwn(item, s.commentAuthor, s.comment, body, query);
+      const who = site.authorOf(link);
       const id =
         site.commentId?.(item) ??
         attr(item, s.commentId ?? []) ??
@@ -157,7 +163,7 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
         // Looked up only when the card opens: walking every comment's subtree for 举报 up front
         // was a third of the page scan (bench:page).
         get reportEntry() {
-          return reportIn(item) ?? undefined;
+          return reportIn(item, [body, link, who.authorElement]) ?? undefined;
         },
       };
     },

@@ -1,7 +1,8 @@
 /**
  * Kuaishou (快手): short-video captions, video cards, profile bios, comments and replies.
  * Accounts are keyed by the /profile/<userId> path. Only the comment DOM has a public source
- * (platforms.md §2.2, "unverified"); the rest follows the same names and is marked as guessed.
+ * (../shared/domain/platforms.md §2.2, "unverified"); the rest follows the same names and is marked as guessed.
+ * Evidence for each selector: ../shared/domain/dom-evidence.md §2.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -76,6 +77,8 @@ const selectors = {
   profileName: ['.user-name'],
   bio: ['.user-desc'],
   reportLabels: ['举报'],
+  /** The ··· menus of videos and profiles, and a comment's action row (guessed, like the rest). */
+  reportAreas: '.more-menu, .comment-item-footer',
 };
 
 /** @mentions inside text are other people's names, not the author's words. */

@@ -2,7 +2,8 @@
  * Baidu Tieba (百度贴吧), legacy server-rendered PC pages: thread titles, floors (楼层) and 楼中楼
  * replies, forum thread lists, search results, profile bios. Hooks are the `data-field` JSON on
  * floors, 楼中楼 items and list items, and /home/main?id=<portrait> links. DOM facts and sources:
- * /work/shared/domain/platforms.md §1, §2.8.
+ * ../shared/domain/platforms.md §1, §2.8.
+ * Evidence for each selector: ../shared/domain/dom-evidence.md §8.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -10,7 +11,7 @@ import {
   firstNamed,
   firstOf,
   hash,
-  labelled,
+  reportControl,
   pageUrl,
   parseUrl,
   stringOf,
@@ -91,6 +92,8 @@ const selectors = {
   profileThreadTitle: '.thread_name a, .title a',
   profileThreadText: '.n_txt',
   reportLabel: '举报',
+  /** Where a floor's and a 楼中楼 item's 举报 sit: the floor's tail, the reply's action line. */
+  reportAreas: '.post-tail-wrap, .j_jb_ele, .lzl_jb, .lzl_content_reply',
 };
 
 /** @mentions inside floors and 楼中楼 (`<a class="at">`), not the author's words. */
@@ -183,7 +186,13 @@ function floorBlock(floor: Element): TextBlock | null {
     data?.author?.user_id,
     data?.author?.user_name,
   );
-  const report = labelled(floor, [selectors.reportLabel], own);
+  const report = reportControl(
+    floor,
+    selectors.reportAreas,
+    [selectors.reportLabel],
+    [body, link],
+    own,
+  );
   return {
     key: `post:${pid}`,
     kind: data?.content?.post_no === 1 ? 'post' : 'comment',
@@ -202,7 +211,9 @@ function replyBlock(item: Element): TextBlock | null {
   const own = (e: Element) => !body.contains(e);
   const link = firstNamed(item, selectors.replyAuthor, own);
   const who = authorOf(link, data?.portrait, undefined, data?.showname ?? data?.user_name);
-  const report = item.querySelector('.lzl_jb_in') ?? labelled(item, [selectors.reportLabel], own);
+  const report =
+    item.querySelector('.lzl_jb_in') ??
+    reportControl(item, selectors.reportAreas, [selectors.reportLabel], [body, link], own);
   return {
     key: `comment:${spid}`,
     kind: 'reply',

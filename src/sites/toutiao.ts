@@ -1,7 +1,8 @@
 /**
  * Toutiao (今日头条): article titles and bodies, 微头条 posts, video titles, feed and search cards,
  * profile bios, comments and replies. Accounts are the /c/user/token/<token>/ path (a ByteDance
- * sec-uid). Only the feed card DOM has a public source (platforms.md §2.7); the rest is guessed.
+ * sec-uid). Only the feed card DOM has a public source (../shared/domain/platforms.md §2.7); the rest is guessed.
+ * Evidence for each selector: ../shared/domain/dom-evidence.md §7.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -103,6 +104,8 @@ const selectors = {
   profileName: ['.user-name'],
   bio: ['.user-desc'],
   reportLabels: ['举报'],
+  /** The report buttons of articles, posts and comments, and the profile's ··· menu (guessed). */
+  reportAreas: '.report, .more-menu',
 };
 
 /** @mentions inside text are other people's names, not the author's words. */

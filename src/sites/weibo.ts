@@ -2,10 +2,11 @@
  * Weibo (微博): weibo.com feed, post detail and profile; s.weibo.com search; m.weibo.cn detail.
  * Hooks are the `usercard` attribute, /u/<uid> links, the time link's /<uid>/<mblogid> href and
  * `wbpro-*` / `woo-*` classes; CSS-module classes (`detail_wbtext_4CRf9`) only by their stable
- * part (`[class*="_wbtext_"]`). DOM facts and sources: /work/shared/domain/platforms.md §1, §2.3.
+ * part (`[class*="_wbtext_"]`). DOM facts and sources: ../shared/domain/platforms.md §1, §2.3.
  *
  * The PC feed is a vue-recycle-scroller that reuses item nodes for other posts, so every key and
  * author is read from the item's current content on each call and never cached per node.
+ * Evidence for each selector: ../shared/domain/dom-evidence.md §3.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -16,7 +17,7 @@ import {
   hash,
   hrefOf,
   isNamed,
-  labelled,
+  reportControl,
   linkUrl,
   pageUrl,
   textOf,
@@ -188,7 +189,7 @@ function pcPostBlock(text: Element, page: URL | null, seen: Set<Element>): TextB
     (region ? null : pagePostId(page)) ??
     `h${hash(body.map(textOf).join('\n'))}`;
   const link = firstNamed(item, selectors.author, outside);
-  const report = region ? null : reportEntry(item, outside);
+  const report = region ? null : reportEntry(item, outside, [...body, link]);
   return {
     key: `post:${id}`,
     kind: 'post',
@@ -260,7 +261,9 @@ function searchBlock(text: Element, seen: Set<Element>): TextBlock | null {
     postIdOfLink(card.querySelector(selectors.searchPostLink)) ??
     card.getAttribute('mid') ??
     `h${hash(textOf(body))}`;
-  const report = card.querySelector(selectors.reportLink) ?? labelled(card, selectors.reportLabels);
+  const report =
+    card.querySelector(selectors.reportLink) ??
+    reportControl(card, selectors.reportMenu, selectors.reportLabels, [body, link]);
   return {
     key: `post:${id}`,
     kind: 'post',
@@ -290,15 +293,14 @@ function mobileCommentBlock(item: Element): TextBlock | null {
 }
 
 /** The report control of a post: the menu's reportspam link or its 投诉/举报 item. */
-function reportEntry(item: Element, accept: (e: Element) => boolean): Element | null {
+function reportEntry(
+  item: Element,
+  accept: (e: Element) => boolean,
+  userContent: readonly (Element | null)[],
+): Element | null {
   const link = [...item.querySelectorAll(selectors.reportLink)].find(accept);
   if (link) return link;
-  for (const menu of item.querySelectorAll(selectors.reportMenu)) {
-    if (!accept(menu)) continue;
-    const entry = labelled(menu, selectors.reportLabels);
-    if (entry) return entry;
-  }
-  return null;
+  return reportControl(item, selectors.reportMenu, selectors.reportLabels, userContent, accept);
 }
 
 function authorOf(link: Element | null | undefined): Pick<TextBlock, 'author' | 'authorElement'> {

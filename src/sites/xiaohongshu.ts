@@ -1,7 +1,8 @@
 /**
  * Xiaohongshu (小红书): note titles and descriptions, note cards, profile bios, comments and replies.
  * Accounts are the 24-hex user id of /user/profile/<id> links (or data-user-id); the profile URL
- * keeps its xsec_token, without which other staff may not open it. DOM facts: platforms.md §2.4.
+ * keeps its xsec_token, without which other staff may not open it. DOM facts: ../shared/domain/platforms.md §2.4.
+ * Evidence for each selector: ../shared/domain/dom-evidence.md §4.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -97,6 +98,8 @@ const selectors = {
   profileName: ['.user-name'],
   bio: ['.user-desc'],
   reportLabels: ['举报'],
+  /** The ··· menus of notes and profiles (guessed). */
+  reportAreas: '.more-menu',
 };
 
 /** @mentions (`a.note-content-user`) and user links inside text are other people's names. */

@@ -4,7 +4,8 @@
  * /people/<url_token> links (data-zop has only the display name), BEM classes (`AuthorInfo`,
  * `RichText`, `ProfileHeader-*`) and `.CommentContent`; comment wrappers are CSS-in-JS
  * (`css-xxxx`) and found from their content, never by class. DOM facts and sources:
- * /work/shared/domain/platforms.md §1, §2.6.
+ * ../shared/domain/platforms.md §1, §2.6.
+ * Evidence for each selector: ../shared/domain/dom-evidence.md §6.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -13,7 +14,7 @@ import {
   firstOf,
   hash,
   hrefOf,
-  labelled,
+  reportControl,
   pageUrl,
   parseUrl,
   stringOf,
@@ -94,8 +95,8 @@ const selectors = {
   profileHeader: '.ProfileHeader-main, .ProfileHeader',
   profileName: ['.ProfileHeader-name'],
   profileBio: ['.ProfileHeader-headline', '.ProfileHeader-detailValue'],
-  /** A comment's report control: a leaf button, link or span labelled 举报. */
-  reportControl: 'button, a, span',
+  /** A comment's report control: the platform's own button labelled 举报 (not a user's link). */
+  reportControl: 'button.Button, button[type="button"]',
   reportLabels: ['举报'],
 };
 
@@ -256,10 +257,12 @@ function commentBlock(text: Element): TextBlock | null {
     : '';
   const id = item.getAttribute('data-id') ?? `h${hash(`${token ?? ''}\n${textOf(text)}`)}`;
   const nested = keyed && item.parentElement?.closest(selectors.commentItem);
-  const report = labelled(
+  const report = reportControl(
     item,
+    selectors.reportControl,
     selectors.reportLabels,
-    (e) => e.matches(selectors.reportControl) && own(e),
+    [text, link],
+    own,
   );
   return {
     key: `comment:${id}`,

@@ -4,6 +4,10 @@
  * and in 2,000-unit chunks like DOM text nodes, for the default list plus 0 / 1k / 10k / 100k
  * synthetic phrases. Then the evasion probe of matching.md §7.1 and the targets.
  *
+ * Then long blocks (issue 10): one comment of 100k and of 1M characters of lead-gen text, assessed
+ * as the page does it (windows, one a step, then the outermost matches), against the baselines
+ * scanning the same block. `--long` runs only that section.
+ *
  * Environment: BENCH_CHARS (corpus size, default 20,000,000), BENCH_BUDGET_MS (the most one
  * measurement — warm-up plus 3 runs — may take before it is estimated on a 1 M slice instead).
  */
@@ -25,7 +29,10 @@ import {
 } from '../../src/core/matcher';
 import { assess } from '../../src/core/score';
 import { corpusFiles, readCorpora } from '../../src/cli/corpora';
+import { outermost } from '../../src/core/outermost';
+import { assessInWindows } from '../../src/core/windows';
 import { chunk, generateCorpus, syntheticPhrases } from './corpus-gen';
+import { longLeadText } from './page-gen';
 
 const TOTAL = Number(process.env.BENCH_CHARS ?? 20_000_000);
 const CHUNK = 2_000;
@@ -35,6 +42,7 @@ const WARMUP_CHARS = 2_000_000;
 const ESTIMATE_CHARS = 1_000_000;
 const PROBE_CHARS = 10_000;
 
+const LONG_ONLY = process.argv.includes('--long');
 const gc = globalThis.gc;
 if (!gc) throw new Error('run with --expose-gc (npm run bench does)');
 const collect = () => {
@@ -333,6 +341,73 @@ interface Row {
 const started = performance.now();
 const log = (s = '') => console.log(s);
 
+// ---------------------------------------------------------------------------------------------
+// Long blocks (issue 10): one comment of lead-gen text, as the page assesses it.
+
+function longBlocks(): void {
+  const list = defaultList();
+  const matcher = loadMatcher(compileList(list));
+  const phrases = phraseStrings(list);
+  const c: Case = { label: 'default', list, phrases };
+  const rivals = baselines
+    .filter((e) => e.correct)
+    .map((e) => ({ name: e.name, built: e.build(c) }));
+  const pageAssessment = (text: string) => {
+    let longest = 0;
+    const t0 = performance.now();
+    const steps = assessInWindows((t, o) => assess(matcher, t, o), text);
+    for (;;) {
+      const s0 = performance.now();
+      const step = steps.next();
+      longest = Math.max(longest, performance.now() - s0);
+      if (step.done) {
+        const s1 = performance.now();
+        const shown = outermost(step.value.matches).length;
+        longest = Math.max(longest, performance.now() - s1);
+        return { ms: performance.now() - t0, longest, verdict: step.value.verdict, shown };
+      }
+    }
+  };
+  pageAssessment(longLeadText(100_000)); // warm-up
+  log();
+  log('Long blocks: one comment of lead-gen text (issue 10). LeadGuard assesses it as the page');
+  log('does — 4,000-unit windows, one a step, then the outermost matches — the baselines only');
+  log('find the default list\'s phrases in it. Median of 3; "longest step" bounds a page task.');
+  log(
+    `${pad('block', 8)}${lpad('LeadGuard ms', 14)}${lpad('longest step', 14)}${lpad('verdict', 9)}` +
+      `${lpad('shown', 9)}${rivals.map((r) => lpad(r.name.replace('@monyone/', ''), 20)).join('')}`,
+  );
+  for (const chars of [100_000, 1_000_000]) {
+    const text = longLeadText(chars);
+    collect();
+    const runs = [0, 1, 2].map(() => pageAssessment(text));
+    const lg = runs.sort((a, b) => a.ms - b.ms)[1]!;
+    const rivalMs = rivals.map((r) => {
+      const times = [0, 1, 2].map(() => {
+        const t0 = performance.now();
+        r.built.scan(text);
+        return performance.now() - t0;
+      });
+      return times.sort((a, b) => a - b)[1]!;
+    });
+    const fastest = Math.min(...rivalMs);
+    log(
+      `${pad(`${chars / 1000}k`, 8)}${lpad(fmt(lg.ms, 0), 14)}${lpad(fmt(lg.longest, 1), 14)}` +
+        `${lpad(lg.verdict, 9)}${lpad(String(lg.shown), 9)}` +
+        `${rivalMs.map((ms) => lpad(fmt(ms, 0), 20)).join('')}`,
+    );
+    log(
+      `  ${chars / 1000}k: LeadGuard's whole assessment takes ${fmt(lg.ms / fastest, 1)}× the fastest ` +
+        `baseline's phrase scan; no step over ${fmt(lg.longest, 1)} ms`,
+    );
+  }
+}
+
+if (LONG_ONLY) {
+  longBlocks();
+  process.exit(0);
+}
+
 log(
   `LeadGuard matcher benchmark — node ${process.version}, ${process.arch}, load average ${loadavg()
     .map((l) => fmt(l, 2))
@@ -587,6 +662,8 @@ for (const [probe, expected] of probes) {
 catchers.forEach(([name], i) => {
   log(`  ${String.fromCharCode(65 + i)} ${pad(name, 30)} ${probeHits[i]}/${probes.length}`);
 });
+
+longBlocks();
 
 // ---------------------------------------------------------------------------------------------
 // The lead model: what reading every block with it costs

@@ -18,8 +18,12 @@
  *   as many of RUNS runs as fit in the time budget (it takes about a minute per run here).
  * - `--profile` builds an unminified copy of the extension in a temp folder, loads the page once
  *   more under the CDP sampling profiler and prints where the extension's time goes by function.
+ * - Adversarial rows (test/bench/page-stress.ts): one comment of 100k and of 1M characters of
+ *   lead-gen text, 20 comments rewritten every animation frame, 50,000 comments appended.
+ *   `--rows=scan,long,churn` picks sections (default: all).
  *
- * Environment: BENCH_COMMENTS (default 5000), BENCH_RUNS (default 3), CHROME_PATH.
+ * Environment: BENCH_COMMENTS (default 5000), BENCH_RUNS (default 3), CHROME_PATH, and
+ * BENCH_EXTENSION_DIR to measure another build (an older commit's, for before/after figures).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,6 +41,15 @@ import {
 import { fixturesDir, startDemoServer, type DemoServer } from '../../src/cli/demo-server';
 import { defaultList } from '../../src/core/default-list';
 import { generatePage } from './page-gen';
+import {
+  appendChurnRun,
+  longBlockMarkJs,
+  longBlockRun,
+  rewriteChurnRun,
+  type AppendRun,
+  type ChurnRun,
+  type LongBlockRun,
+} from './page-stress';
 import { Tracer, tasksBetween, type TaskInfo, type TaskWindow } from './page-trace';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -47,10 +60,26 @@ const COMMENTS = Number(process.env.BENCH_COMMENTS ?? 5_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const APPENDED = 100;
 const PROFILE = process.argv.includes('--profile');
+const ROWS = new Set(
+  (process.argv.find((a) => a.startsWith('--rows='))?.slice('--rows='.length) ?? 'scan,long,churn')
+    .split(',')
+    .filter(Boolean),
+);
+/** Long blocks: characters, and how long a scan may take before it counts as not finishing. */
+const LONG_BLOCKS = [100_000, 1_000_000];
+const LONG_CAP_MS = 90_000;
+const CHURN_SECONDS = 5;
+const APPENDED_CHURN = 50_000;
+const APPEND_CAP_MS = 240_000;
+const APPEND_BATCH = 500;
 /** mark.js runs stop once another one would end after this (ms since start). */
 const SOFT_BUDGET_MS = 4.6 * 60_000;
 /** The bench stops itself (and cleans up) if it runs past this. */
-const DEADLINE_MS = (PROFILE ? 7 : 6) * 60_000;
+const DEADLINE_MS =
+  ((ROWS.has('scan') ? (PROFILE ? 7 : 6) : 0) +
+    (ROWS.has('long') ? 10 : 0) +
+    (ROWS.has('churn') ? 16 : 0)) *
+  60_000;
 const MARK_JS = join(ROOT, 'node_modules/mark.js/dist/mark.min.js');
 
 const targets = { longTaskMs: 50, scanMs: 250, appendMs: 10, speedup: 3 };
@@ -103,6 +132,10 @@ function wxtBuild(args: string[] = []): void {
 }
 
 function ensureBuilt(): void {
+  if (process.env.BENCH_EXTENSION_DIR) {
+    say(`using the build in ${process.env.BENCH_EXTENSION_DIR} (BENCH_EXTENSION_DIR)`);
+    return;
+  }
   const manifest = join(chromeBuildDir, 'manifest.json');
   const sources = Math.max(
     ...['src', 'entrypoints', 'public', 'wxt.config.ts', 'package.json'].map((p) =>
@@ -144,9 +177,10 @@ async function launch(
   if (!executablePath) throw new Error(missingChromiumMessage);
   const profile = freshProfileDir();
   cleanups.push(() => rmSync(profile, { recursive: true, force: true }));
+  const dir = extension === 'built' ? process.env.BENCH_EXTENSION_DIR : extension;
   const args = chromiumArgs({
     fixturePort: server.port,
-    ...(extension !== 'none' && extension !== 'built' ? { extensionDir: extension } : {}),
+    ...(extension !== 'none' && dir ? { extensionDir: dir } : {}),
   }).filter(
     (a) => extension !== 'none' || !/^--(load-extension|disable-extensions-except)=/.test(a),
   );
@@ -499,8 +533,7 @@ function width(s: string): number {
   return w;
 }
 
-async function main(): Promise<void> {
-  ensureBuilt();
+async function scanSection(server: DemoServer, phrases: string[]): Promise<void> {
   const generated = generatePage({ id: BENCH_ID, comments: COMMENTS, appended: APPENDED });
   cleanups.push(() => rmSync(FIXTURE, { force: true }));
   writeFileSync(FIXTURE, generated.html);
@@ -510,16 +543,6 @@ async function main(): Promise<void> {
       `${(generated.textBytes / 1e6).toFixed(2)} MB of comment text (${generated.textChars} chars), ` +
       `${(Buffer.byteLength(generated.html) / 1e6).toFixed(1)} MB of HTML; ${APPENDED} more to append`,
   );
-  const server = await startDemoServer();
-  cleanups.push(() => server.close());
-  const phrases = [
-    ...new Set(
-      defaultList()
-        .entries.filter((e) => e.kind === 'phrase')
-        .map((e) => e.text),
-    ),
-  ];
-
   say('LeadGuard: launching Chromium with the extension…');
   const withExt = await launch(server, 'built');
   const tracer = await Tracer.attach(withExt.browser()!);
@@ -679,6 +702,156 @@ async function main(): Promise<void> {
       `+${APPENDED} comments ${ms(append)}, mark.js ${ms(markTotal)} (${ratio.toFixed(1)}×) ` +
       `[${(elapsed() / 1000).toFixed(0)} s]`,
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adversarial rows (page-stress.ts)
+
+async function stressSection(server: DemoServer, phrases: string[]): Promise<void> {
+  const withExt = await launch(server, 'built');
+  const tracer = await Tracer.attach(withExt.browser()!);
+  const rows: string[][] = [['', 'LeadGuard', 'without LeadGuard / mark.js', 'ratio']];
+  const summary: string[] = [];
+  if (ROWS.has('long')) {
+    const plain = await launch(server, 'none');
+    for (const chars of LONG_BLOCKS) {
+      say(
+        `long block: ${chars.toLocaleString('en-US')} characters of lead-gen text in one comment…`,
+      );
+      const run: LongBlockRun = await longBlockRun(withExt, tracer, chars, LONG_CAP_MS);
+      const mark = await longBlockMarkJs(plain, chars, phrases, MARK_JS, LONG_CAP_MS);
+      const k = `${chars / 1000}k`;
+      say(
+        `long block ${k}: ${run.finished ? `scan ${ms(run.scan)}` : `not idle after ${ms(LONG_CAP_MS)}`}, ` +
+          `first highlight +${ms(run.firstHighlight)}, longest task ${ms(run.longestTask)}, ` +
+          `main thread busy ${ms(run.busy)}, ${run.leadHighlights} lead highlights; ` +
+          `mark.js ${mark === null ? `> ${ms(LONG_CAP_MS)}` : ms(mark)}`,
+      );
+      const scanText = run.finished ? ms(run.scan) : `> ${ms(LONG_CAP_MS)}`;
+      const markText = mark === null ? `> ${ms(LONG_CAP_MS)}` : ms(mark);
+      const ratio =
+        run.finished && mark !== null
+          ? `${(mark / run.scan).toFixed(1)}×`
+          : run.finished
+            ? '≥ ' + (LONG_CAP_MS / run.scan).toFixed(1) + '×'
+            : '';
+      rows.push([
+        `${k}-character block: scan start → idle`,
+        scanText,
+        `mark.js ${markText}`,
+        ratio,
+      ]);
+      rows.push([`${k}-character block: longest task (trace)`, ms(run.longestTask), '', '']);
+      rows.push([
+        `${k}-character block: first highlight, from scan start`,
+        ms(run.firstHighlight),
+        '',
+        '',
+      ]);
+      rows.push([`${k}-character block: lead highlights`, String(run.leadHighlights), '', '']);
+      summary.push(`${k} block ${scanText} (longest task ${ms(run.longestTask)})`);
+    }
+    await plain.close();
+  }
+  if (ROWS.has('churn')) {
+    const plain = await launch(server, 'none');
+    const plainTracer = await Tracer.attach(plain.browser()!);
+    say(`rewrite churn: 20 comments rewritten every frame for ${CHURN_SECONDS} s…`);
+    const churnLg: ChurnRun = await rewriteChurnRun(withExt, tracer, true, CHURN_SECONDS);
+    const churnPlain: ChurnRun = await rewriteChurnRun(plain, plainTracer, false, CHURN_SECONDS);
+    say(
+      `rewrite churn: ${churnLg.fps.toFixed(1)} fps with LeadGuard (longest script task ` +
+        `${ms(churnLg.longestScript)}), ${churnPlain.fps.toFixed(1)} fps without`,
+    );
+    rows.push([
+      'rewrite churn (20 comments a frame): frames per second',
+      churnLg.fps.toFixed(1),
+      `without ${churnPlain.fps.toFixed(1)}`,
+      `${(churnLg.fps / churnPlain.fps).toFixed(2)}×`,
+    ]);
+    rows.push([
+      'rewrite churn: longest script task (trace)',
+      ms(churnLg.longestScript),
+      `without ${ms(churnPlain.longestScript)}`,
+      '',
+    ]);
+    rows.push([
+      'rewrite churn: main thread busy in script',
+      ms(churnLg.busyScript),
+      `without ${ms(churnPlain.busyScript)}`,
+      '',
+    ]);
+    say(
+      `append churn: ${APPENDED_CHURN.toLocaleString('en-US')} comments, ${APPEND_BATCH} a frame…`,
+    );
+    const appendLg: AppendRun = await appendChurnRun(
+      withExt,
+      tracer,
+      true,
+      APPENDED_CHURN,
+      APPEND_CAP_MS,
+      APPEND_BATCH,
+    );
+    const appendPlain: AppendRun = await appendChurnRun(
+      plain,
+      plainTracer,
+      false,
+      APPENDED_CHURN,
+      APPEND_CAP_MS,
+      APPEND_BATCH,
+    );
+    say(
+      `append churn: main thread busy ${ms(appendLg.busy)} with LeadGuard (wall ${ms(appendLg.wall)}, ` +
+        `longest task ${ms(appendLg.longest)}, ${appendLg.leadHighlights} lead highlights), ` +
+        `${ms(appendPlain.busy)} without (wall ${ms(appendPlain.wall)})`,
+    );
+    rows.push([
+      `append churn (+${APPENDED_CHURN / 1000}k comments): main thread busy`,
+      ms(appendLg.busy),
+      `without ${ms(appendPlain.busy)}`,
+      `${(appendLg.busy / appendPlain.busy).toFixed(2)}×`,
+    ]);
+    rows.push([
+      'append churn: first append → idle (wall)',
+      ms(appendLg.wall),
+      `without ${ms(appendPlain.wall)}`,
+      '',
+    ]);
+    rows.push([
+      'append churn: longest task (trace)',
+      ms(appendLg.longest),
+      `without ${ms(appendPlain.longest)}`,
+      '',
+    ]);
+    summary.push(
+      `churn ${churnLg.fps.toFixed(1)}/${churnPlain.fps.toFixed(1)} fps, ` +
+        `+${APPENDED_CHURN / 1000}k busy ${ms(appendLg.busy)}/${ms(appendPlain.busy)}`,
+    );
+    await plainTracer.detach();
+    await plain.close();
+  }
+  await tracer.detach();
+  await withExt.close();
+  console.log('\nAdversarial pages (one run each)\n');
+  console.log(table(rows));
+  console.log(
+    `\nbench:page adversarial: ${summary.join('; ')} [${(elapsed() / 1000).toFixed(0)} s]`,
+  );
+}
+
+async function main(): Promise<void> {
+  ensureBuilt();
+  const server = await startDemoServer();
+  cleanups.push(() => server.close());
+  const phrases = [
+    ...new Set(
+      defaultList()
+        .entries.filter((e) => e.kind === 'phrase')
+        .map((e) => e.text),
+    ),
+  ];
+  if (ROWS.has('scan')) await scanSection(server, phrases);
+  if (ROWS.has('long') || ROWS.has('churn')) await stressSection(server, phrases);
 }
 
 try {

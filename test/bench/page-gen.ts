@@ -32,6 +32,21 @@ export interface PageOptions {
   leadShare?: number;
   /** Share of comments that are warnings, victims' posts or questions quoting the bait. */
   warningShare?: number;
+  /** A first comment of this many characters of lead-gen text, in one text node (a spammer's wall). */
+  longComment?: number;
+}
+
+/** `chars` characters of lead-gen comments run together, as a spammer pastes them into one comment. */
+export function longLeadText(chars: number, seed = 7): string {
+  const r = rng(seed);
+  const parts: string[] = [];
+  let length = 0;
+  while (length < chars) {
+    const part = fill(pick(r, leadComments), r) + pick(r, ['，', '。', '！', ' ']);
+    parts.push(part);
+    length += part.length;
+  }
+  return parts.join('').slice(0, chars);
 }
 
 const int = (r: Rand, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
@@ -417,6 +432,12 @@ export function generatePage(options: PageOptions): GeneratedPage {
     options.warningShare ?? 0.03,
   );
   const list = thread(g, r, count);
+  if (options.longComment) {
+    const text = longLeadText(options.longComment);
+    list.unshift({ ...g.comment(), kind: 'lead', text, replies: [] });
+    g.counts.textChars += text.length;
+    g.counts.textBytes += Buffer.byteLength(text);
+  }
   const listCounts = { ...g.counts };
   // The appended batch: flat top-level comments, like one page of infinite scroll.
   const more: Comment[] = [];

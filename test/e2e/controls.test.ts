@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchExtension, type ExtensionSession } from './harness';
+import { cardText, launchExtension, type ExtensionSession } from './harness';
 import { readHighlights, waitForHighlights } from './highlights';
 
 const video = 'https://www.douyin.com/video/7300000000000000001';
@@ -121,17 +121,13 @@ describe('importing a list on the options page', () => {
 });
 
 describe('the hover card', () => {
-  const card = (page: Page) =>
-    page.evaluate(() => {
-      const el = document
-        .querySelector('leadguard-card')
-        ?.shadowRoot?.querySelector<HTMLElement>('.card');
-      return el && !el.hidden ? el.innerText : null;
-    });
+  const card = cardText;
 
   it('opens over a highlighted phrase and from the keyboard on a badge', async () => {
     const page = await session.openSite(video);
     await waitForHighlights(page);
+    // Highlights come in batches: wait for the one hovered below.
+    await expect.poll(() => leadTexts(page), { timeout: 10_000 }).toContain('征*信*修*复');
     const point = await page.evaluate(() => {
       const h = (CSS as unknown as { highlights: Map<string, Set<Range>> }).highlights.get(
         'leadguard-lead',

@@ -39,11 +39,16 @@ export interface ExtensionSession {
 export async function launchExtension(): Promise<ExtensionSession> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(missingChromiumMessage);
-  assertBuilt();
+  // E2E_EXTENSION_DIR runs the tests against another build (an older commit's: did they fail?).
+  const extensionDir = process.env.E2E_EXTENSION_DIR;
+  assertBuilt(extensionDir);
   const context = await chromium.launchPersistentContext(freshProfileDir(), {
     executablePath,
     headless: true,
-    args: chromiumArgs({ fixturePort: inject('fixturePort') }),
+    args: chromiumArgs({
+      fixturePort: inject('fixturePort'),
+      ...(extensionDir ? { extensionDir } : {}),
+    }),
     ignoreHTTPSErrors: true,
     locale: 'zh-CN',
     viewport: { width: 1280, height: 900 },
@@ -70,11 +75,79 @@ export async function launchExtension(): Promise<ExtensionSession> {
       const url = page.url();
       const id = await worker.evaluate(async (u) => {
         const tabs = await (globalThis as unknown as ExtensionGlobal).chrome.tabs.query({});
-        return tabs.find((t) => t.url === u)?.id ?? null;
+        // URLs are visible only where LeadGuard has host permission (it has no `tabs`
+        // permission); elsewhere the newest tab without one is the page just opened.
+        const byUrl = tabs.find((t) => t.url === u);
+        if (byUrl) return byUrl.id ?? null;
+        const hidden = tabs.filter((t) => t.url === undefined && t.id !== undefined);
+        return hidden.length ? Math.max(...hidden.map((t) => t.id!)) : null;
       }, url);
       if (id === null) throw new Error(`no tab shows ${url}`);
       return id;
     },
     close: () => context.close(),
   };
+}
+
+interface ExecutionContext {
+  id: number;
+  origin: string;
+  name: string;
+  auxData?: { type?: string; isDefault?: boolean; frameId?: string };
+}
+
+/**
+ * Evaluates `expression` in LeadGuard's content-script world of the page's main frame (Chromium's
+ * isolated world, through CDP), where `chrome.dom.openOrClosedShadowRoot` reads the card's closed
+ * shadow root and `chrome.runtime` is the content script's. A Promise result is awaited.
+ */
+export async function inContentScript<T>(page: Page, expression: string): Promise<T> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const contexts: ExecutionContext[] = [];
+    cdp.on('Runtime.executionContextCreated', (e: { context: ExecutionContext }) =>
+      contexts.push(e.context),
+    );
+    await cdp.send('Runtime.enable');
+    const { frameTree } = (await cdp.send('Page.getFrameTree')) as {
+      frameTree: { frame: { id: string } };
+    };
+    const world = contexts.find(
+      (c) =>
+        c.origin.startsWith('chrome-extension://') &&
+        c.auxData?.type === 'isolated' &&
+        c.auxData.frameId === frameTree.frame.id,
+    );
+    if (!world) throw new Error(`no LeadGuard content script in ${page.url()}`);
+    const result = (await cdp.send('Runtime.evaluate', {
+      expression,
+      contextId: world.id,
+      returnByValue: true,
+      awaitPromise: true,
+    })) as {
+      result: { value: T };
+      exceptionDetails?: { text: string; exception?: { description?: string } };
+    };
+    if (result.exceptionDetails) {
+      throw new Error(
+        result.exceptionDetails.exception?.description ?? result.exceptionDetails.text,
+      );
+    }
+    return result.result.value;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** The hover card's text as the user sees it, or null while it is hidden. */
+export function cardText(page: Page): Promise<string | null> {
+  return inContentScript<string | null>(
+    page,
+    `(() => {
+      const host = document.querySelector('leadguard-card');
+      const root = host && chrome.dom.openOrClosedShadowRoot(host);
+      const card = root && root.querySelector('.card');
+      return card && !card.hidden ? card.innerText : null;
+    })()`,
+  );
 }

@@ -15,7 +15,7 @@ export function readHighlights(page: Page): Promise<HighlightTexts> {
   });
 }
 
-/** Waits until the page has LeadGuard highlights (the scan runs in idle slices). */
+/** Waits until the page has LeadGuard highlights and the scan that made them is done. */
 export async function waitForHighlights(
   page: Page,
   name = 'leadguard-lead',
@@ -29,6 +29,16 @@ export async function waitForHighlights(
       return !!h && h.size >= (m as number);
     },
     [name, min] as const,
+    { timeout: 15_000 },
+  );
+  // Highlights come in batches while a scan goes on: wait until the latest scan is idle (which
+  // it is once what it found is on the page).
+  await page.waitForFunction(
+    () => {
+      const last = (name: string) => performance.getEntriesByName(name).at(-1)?.startTime ?? -1;
+      return last('leadguard-scan-idle') > last('leadguard-scan-start');
+    },
+    null,
     { timeout: 15_000 },
   );
   return readHighlights(page);

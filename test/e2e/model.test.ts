@@ -4,7 +4,7 @@
  * the model's features. The benign comment beside it stays unmarked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchExtension, type ExtensionSession } from './harness';
+import { cardText, launchExtension, type ExtensionSession } from './harness';
 import { highlightedIn, waitForHighlights } from './highlights';
 
 const url = 'https://www.douyin.com/video/7300000000000000003';
@@ -29,13 +29,14 @@ describe('a model-only lead', () => {
     // One lead badge, on the model-only comment's author; its card names the model's features.
     const badge = page.locator('[data-cid="7301000000000000301"] leadguard-badge');
     await expect.poll(() => badge.count()).toBe(1);
-    await badge.locator('button').focus();
-    const card = page.locator('leadguard-card .card');
-    await expect.poll(() => card.isVisible()).toBe(true);
-    const cardText = (await card.textContent()) ?? '';
-    expect(cardText).toContain('引流线索');
-    expect(cardText).toMatch(/模型\s*[01]\.\d\d · 「/);
-    expect(cardText).toContain('引流线索（模型）');
+    // The badge's button is in a closed shadow root: the user's pointer reaches it.
+    const box = (await badge.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => cardText(page)).not.toBeNull();
+    const card = (await cardText(page)) ?? '';
+    expect(card).toContain('引流线索');
+    expect(card).toMatch(/模型\s*[01]\.\d\d · 「/);
+    expect(card).toContain('引流线索（模型）');
     expect(await page.locator('[data-cid="7301000000000000302"] leadguard-badge').count()).toBe(0);
     await page.close();
   });

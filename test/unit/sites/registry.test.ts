@@ -17,6 +17,15 @@ describe('the adapter registry', () => {
   });
 
   describe.each(platformAdapters.map((a) => [a.id, a] as const))('%s', (id, adapter) => {
+    it('cites the domain notes by their place beside the repository, not a machine path', () => {
+      const source = readFileSync(join(root, 'src/sites', `${id}.ts`), 'utf8');
+      const header = source.slice(0, source.indexOf('*/'));
+      expect(header).toContain('../shared/domain/platforms.md');
+      expect(header).toContain('../shared/domain/dom-evidence.md');
+      // `/work/shared/domain/…` and the like: a path on one machine.
+      expect(source).not.toMatch(/[\w-]\/shared\/domain\//);
+    });
+
     it('is wired to a content script and listed in the README', () => {
       const entry = readFileSync(join(root, 'entrypoints', `${id}.content.ts`), 'utf8');
       expect(entry).toContain(`from '../src/sites/${id}'`);
