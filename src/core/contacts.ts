@@ -115,6 +115,8 @@ export function extractContacts(
   text: string,
   grammar: GrammarRuntime,
   isListed: (type: ContactType, value: string) => boolean = () => false,
+  /** The text folded (`foldText`), when the caller folds it anyway. */
+  foldedText?: () => string,
 ): Contact[] {
   const { qq: qqLure, wechat: wechatLure, telegram: telegramHandle } = grammar.contactLeadIns;
   const urlPattern = grammar.urlPattern;
@@ -122,8 +124,8 @@ export function extractContacts(
   const runs = digitRuns(text);
   const letters = mayFoldToLetter(text);
   if (runs.length === 0 && !letters) return [];
-  let foldedText: string | null = null;
-  const folded = () => (foldedText ??= foldText(text));
+  let own: string | null = null;
+  const folded = foldedText ?? (() => (own ??= foldText(text)));
   const before = (start: number) => folded().slice(Math.max(0, start - 12), start);
   const contacts: Contact[] = [];
   for (const run of runs) {

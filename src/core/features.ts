@@ -23,14 +23,33 @@ const boundaryChars = new Set([...'。！？!?；;\n…'].map((c) => c.charCodeA
 /** Ideographs outside the BMP (rare names, variants) are real text: one symbol for all. */
 const RARE_IDEOGRAPH = 0xe0ff;
 
+let scratchCodes = new Uint16Array(1024);
+let scratchStart = new Int32Array(1024);
+let scratchEnd = new Int32Array(1024);
+let scratchBreaks = new Uint8Array(1024);
+
+/**
+ * The folded, de-noised view of `text`. The view's arrays are shared: it is valid until the next
+ * call (read it, don't keep it).
+ */
 export function textView(text: string): TextView {
   const fold = foldTableOf();
   const skip = skipTableOf();
   const n = text.length;
-  const codes = new Uint16Array(n + 1);
-  const start = new Int32Array(n + 1);
-  const end = new Int32Array(n + 1);
-  const breaks = new Uint8Array(n + 1);
+  // One view at a time is read (assessment is synchronous): its arrays are reused, grown as
+  // needed, instead of allocating four per text.
+  if (scratchCodes.length < n + 1) {
+    const size = Math.max(n + 1, scratchCodes.length * 2);
+    scratchCodes = new Uint16Array(size);
+    scratchStart = new Int32Array(size);
+    scratchEnd = new Int32Array(size);
+    scratchBreaks = new Uint8Array(size);
+  }
+  const codes = scratchCodes;
+  const start = scratchStart;
+  const end = scratchEnd;
+  const breaks = scratchBreaks;
+  breaks.fill(0, 0, n + 1);
   let len = 0;
   let last = -1;
   for (let i = 0; i < n; i++) {
@@ -133,11 +152,22 @@ function mix(h: number): number {
   return h >>> 0;
 }
 
-/** The bucket of a named feature (lexicon signals, register, context). */
-export function nameBucket(name: string, mask: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), FNV_PRIME);
-  return mix(h ^ 0x5bd1e995) & mask;
+const stringHashes = new Map<string, number>();
+/** A string's 32-bit hash, remembered: named features are a few hundred strings used again. */
+function stringHash(s: string): number {
+  let h = stringHashes.get(s);
+  if (h === undefined) {
+    h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+    h = mix(h ^ 0x5bd1e995);
+    if (stringHashes.size < 100_000) stringHashes.set(s, h);
+  }
+  return h;
+}
+
+/** The bucket of the named feature `key` under `prefix` (lexicon signals, register, context). */
+export function nameBucket(key: string, mask: number, prefix = ''): number {
+  return mix(stringHash(prefix) ^ Math.imul(stringHash(key), 0x9e3779b1)) & mask;
 }
 
 /**
@@ -150,8 +180,14 @@ export interface FeatureSet {
   count: number;
   /** How many of the features are n-grams. */
   ngrams: number;
-  names: string[];
+  /** Named features as prefix + key (kept apart: joined only to explain a verdict). */
+  prefixes: string[];
+  keys: string[];
 }
+
+/** A named feature of a set, in full. */
+export const featureName = (set: FeatureSet, origin: number) =>
+  set.prefixes[-origin - 1]! + set.keys[-origin - 1]!;
 
 /**
  * What each n-gram of a window counts for: 1, or with normalisation `norm` / √(n-grams in the
@@ -161,44 +197,111 @@ export interface FeatureSet {
 export const ngramValue = (norm: number, ngrams: number) =>
   norm > 0 ? Math.min(1, norm / Math.sqrt(Math.max(1, ngrams))) : 1;
 
+const emptySet = (): FeatureSet => ({
+  buckets: new Int32Array(256),
+  origin: new Int32Array(256),
+  count: 0,
+  ngrams: 0,
+  prefixes: [],
+  keys: [],
+});
+
+/** Named features as `FeatureBuilder.named` added them (bucket, prefix, key). */
+export interface Recording {
+  buckets: number[];
+  prefixes: string[];
+  keys: string[];
+}
+
 export class FeatureBuilder {
-  private stamp: Uint32Array;
+  // The set's buckets, de-duplicated in a small open-addressing table (a window has a few hundred
+  // features; a table the size of the hash space would miss the cache on every one).
+  private slots = new Int32Array(1024);
+  private slotGen = new Uint32Array(1024);
+  private shift = 22;
   private generation = 0;
   readonly mask: number;
   private set: FeatureSet;
+  private readonly maxOrder: number;
+  private readonly hasOrder: Uint8Array;
+  private table = new Int32Array(1024);
+  private recording: Recording | null = null;
+  private spare: FeatureSet | null = null;
 
   constructor(
     readonly hashBits: number,
     readonly orders: readonly number[],
   ) {
     this.mask = (1 << hashBits) - 1;
-    this.stamp = new Uint32Array(1 << hashBits);
-    this.set = {
-      buckets: new Int32Array(256),
-      origin: new Int32Array(256),
-      count: 0,
-      ngrams: 0,
-      names: [],
-    };
+    this.maxOrder = Math.max(...orders);
+    this.hasOrder = new Uint8Array(this.maxOrder + 1);
+    for (const k of orders) this.hasOrder[k] = 1;
+    this.set = emptySet();
   }
 
-  /** Starts a new feature set (the previous one is reused: copy what you keep). */
+  /**
+   * Keeps the current set: the next `begin()` fills the other of two sets, so a caller can hold
+   * its best window's set while it reads the next ones, without copying. What was kept before is
+   * reused from then on.
+   */
+  keep(): FeatureSet {
+    const kept = this.set;
+    this.set = this.spare ?? emptySet();
+    this.spare = kept;
+    return kept;
+  }
+
+  /** Starts a new feature set (the previous one is reused: copy or `keep` what you keep). */
   begin(): FeatureSet {
     this.generation = (this.generation + 1) >>> 0;
     if (this.generation === 0) {
-      this.stamp.fill(0);
+      this.slotGen.fill(0);
       this.generation = 1;
     }
     this.set.count = 0;
     this.set.ngrams = 0;
-    this.set.names = [];
+    this.set.prefixes.length = 0;
+    this.set.keys.length = 0;
     return this.set;
   }
 
+  /** Whether `bucket` is new to the set (and now in it). */
+  private claim(bucket: number): boolean {
+    const size = this.slots.length;
+    if ((this.set.count + 1) * 2 > size) this.grow(size * 2);
+    const slots = this.slots;
+    const gen = this.slotGen;
+    const last = slots.length - 1;
+    let i = Math.imul(bucket, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      if (gen[i] !== this.generation) {
+        gen[i] = this.generation;
+        slots[i] = bucket;
+        return true;
+      }
+      if (slots[i] === bucket) return false;
+      i = (i + 1) & last;
+    }
+  }
+
+  private grow(size: number): void {
+    this.slots = new Int32Array(size);
+    this.slotGen = new Uint32Array(size);
+    this.shift = 32 - Math.log2(size);
+    const { buckets, count } = this.set;
+    const g = this.generation;
+    const last = size - 1;
+    for (let k = 0; k < count; k++) {
+      let i = Math.imul(buckets[k]!, 0x9e3779b1) >>> this.shift;
+      while (this.slotGen[i] === g) i = (i + 1) & last;
+      this.slotGen[i] = g;
+      this.slots[i] = buckets[k]!;
+    }
+  }
+
   private push(bucket: number, origin: number): void {
-    if (this.stamp[bucket] === this.generation) return;
-    this.stamp[bucket] = this.generation;
     const s = this.set;
+    if (!this.claim(bucket)) return;
     if (s.count === s.buckets.length) {
       const b = new Int32Array(s.count * 2);
       b.set(s.buckets);
@@ -214,29 +317,86 @@ export class FeatureBuilder {
   }
 
   /**
-   * Adds the n-grams of view symbols [from, to); a non-zero `salt` puts them in another namespace
-   * (the same n-gram read in a window that asks means something else).
+   * The buckets of every n-gram of a text, hashed once: entry `i * maxOrder + k - 1` is the n-gram
+   * of order k starting at view symbol i (-1 for an order the model doesn't use). The windows of a
+   * long text overlap (sentences, and pairs of them), so each is read from this table.
    */
-  ngrams(view: TextView, from: number, to: number, salt = 0, quoted?: Uint8Array | null): void {
+  gramTable(view: TextView, quoted?: Uint8Array | null): Int32Array {
     const codes = view.codes;
+    const n = view.length;
     const mask = this.mask;
-    for (const k of this.orders) {
-      const seed = ORDER_SEED[k]! ^ salt;
-      for (let i = from; i + k <= to; i++) {
-        // Quoted words (a warning quoting the bait) are read apart from the writer's own.
-        let h = quoted && quoted[i] ? seed ^ QUOTE_SALT : seed;
-        for (let j = 0; j < k; j++) h = Math.imul(h ^ codes[i + j]!, FNV_PRIME);
-        this.push(mix(h) & mask, (i << 3) | k);
+    const maxOrder = this.maxOrder;
+    if (this.table.length < n * maxOrder) this.table = new Int32Array(n * maxOrder * 2);
+    const table = this.table;
+    // One pass: the hash of the n-gram starting at i grows a character at a time, and each order
+    // it reaches gets its own finish (3 steps a position for orders 1–3, not 6).
+    for (let i = 0; i < n; i++) {
+      // Quoted words (a warning quoting the bait) are read apart from the writer's own.
+      let h = quoted && quoted[i] ? QUOTE_SALT : 0;
+      const row = i * maxOrder;
+      for (let k = 1; k <= maxOrder; k++) {
+        if (i + k > n) {
+          table[row + k - 1] = -1;
+          continue;
+        }
+        h = Math.imul(h ^ codes[i + k - 1]!, FNV_PRIME);
+        table[row + k - 1] = this.hasOrder[k] ? mix(h ^ ORDER_SEED[k]!) & mask : -1;
+      }
+    }
+    return table;
+  }
+
+  /** Adds the n-grams wholly inside view symbols [from, to), from a `gramTable` of the text. */
+  ngrams(table: Int32Array, from: number, to: number): void {
+    const maxOrder = this.maxOrder;
+    for (let i = from; i < to; i++) {
+      const row = i * maxOrder;
+      for (let k = 1; k <= maxOrder && i + k <= to; k++) {
+        const bucket = table[row + k - 1]!;
+        if (bucket >= 0) this.push(bucket, (i << 3) | k);
       }
     }
   }
 
-  /** Adds a named feature. */
-  named(name: string): void {
+  /**
+   * Named features added from now on are also recorded, so that the next windows of a text can
+   * add the same ones (the block's and parent's signals, the same for every window) by `replay`.
+   */
+  record(): void {
+    this.recording = { buckets: [], prefixes: [], keys: [] };
+  }
+
+  /** Stops recording and returns what was recorded. */
+  recorded(): Recording {
+    const r = this.recording ?? { buckets: [], prefixes: [], keys: [] };
+    this.recording = null;
+    return r;
+  }
+
+  /** Adds recorded named features again, exactly as `named` added them. */
+  replay(r: Recording): void {
+    for (let i = 0; i < r.buckets.length; i++) this.add(r.buckets[i]!, r.prefixes[i]!, r.keys[i]!);
+  }
+
+  /** Adds the named feature `key` under `prefix`. */
+  named(key: string, prefix = ''): void {
+    const bucket = nameBucket(key, this.mask, prefix);
+    if (this.recording) {
+      this.recording.buckets.push(bucket);
+      this.recording.prefixes.push(prefix);
+      this.recording.keys.push(key);
+    }
+    this.add(bucket, prefix, key);
+  }
+
+  private add(bucket: number, prefix: string, key: string): void {
     const s = this.set;
     const before = s.count;
-    this.push(nameBucket(name, this.mask), -1 - s.names.length);
-    if (s.count > before) s.names.push(name);
+    this.push(bucket, -1 - s.keys.length);
+    if (s.count > before) {
+      s.prefixes.push(prefix);
+      s.keys.push(key);
+    }
   }
 }
 

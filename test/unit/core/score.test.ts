@@ -22,7 +22,7 @@ describe('the scorer', () => {
     ['d理退保 加V', 'lead', 'd理退保'],
     ['征信修复 私信了解', 'lead', '征信修复'],
     ['征信修复，有需要的私信了哈', 'lead', '征信修复'],
-    // A lure the writer tells of (私信了一个, 私信过) is a story, not a request (blind-7 corpus).
+    // A lure the writer tells of (私信了一个, 私信过) is a story, not a request.
     ['征信修复那阵子我私信了一个博主', 'mention', '征信修复'],
     ['征信修复的事私信过他们', 'mention', '征信修复'],
     ['代理退保那边让我私信', 'mention', '代理退保'],
