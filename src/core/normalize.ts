@@ -211,10 +211,13 @@ export function isSkippable(code: number): boolean {
  * The folded text, same length as the input: BMP units folded; an astral letter becomes
  * `letter + U+200B`; other astral pairs are kept. Used by patterns and the contact extractor.
  */
+let foldScratch = new Uint16Array(1024);
 export function foldText(text: string): string {
   const fold = foldTableOf();
   const n = text.length;
-  const out = new Uint16Array(n);
+  // Scratch space reused between calls: most page text is short, and one array a block adds up.
+  if (foldScratch.length < n) foldScratch = new Uint16Array(n * 2);
+  const out = foldScratch;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
@@ -231,7 +234,8 @@ export function foldText(text: string): string {
   }
   let result = '';
   for (let i = 0; i < n; i += 0x2000) {
-    result += String.fromCharCode.apply(null, out.subarray(i, i + 0x2000) as unknown as number[]);
+    const end = Math.min(n, i + 0x2000);
+    result += String.fromCharCode.apply(null, out.subarray(i, end) as unknown as number[]);
   }
   return result;
 }

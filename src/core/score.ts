@@ -132,8 +132,6 @@ interface TextScan {
   account?: Assessment['account'];
   folded(): string;
   quotes(): [number, number][];
-  /** The reading of a stretch with nothing of the list in it (the same for every such stretch). */
-  empty?: RuleSignals;
 }
 
 /** The rules' reading of one stretch [from, to) of a text. */
@@ -300,11 +298,15 @@ function ruleSignals(scan: TextScan, from: number, to: number): RuleSignals {
     within(scan.bare, from, to).length === 0 &&
     within(scan.contacts, from, to).length === 0
   ) {
-    scan.empty ??= frozen(readSignals(scan, 0, 0));
-    return { ...scan.empty, from, to };
+    let empty = emptyReadings.get(scan.matcher);
+    if (!empty) emptyReadings.set(scan.matcher, (empty = frozen(readSignals(scan, 0, 0))));
+    return { ...empty, from, to };
   }
   return readSignals(scan, from, to);
 }
+
+/** The reading of a stretch with nothing of the list in it, per matcher (it is always the same). */
+const emptyReadings = new WeakMap<Matcher, RuleSignals>();
 
 /** A reading shared between windows, its lists frozen so that no caller can change it for all. */
 function frozen(s: RuleSignals): RuleSignals {
