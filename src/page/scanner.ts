@@ -15,6 +15,7 @@ import type { Account, SiteAdapter, TextBlock } from '../sites/adapter';
 import { blockText, rangeFor, type BlockText } from './block-text';
 import { createBadge, focusBadge, HoverCard, type CardInfo } from './card';
 import { Highlighter, type Mark } from './highlighter';
+import { ShadowWatch } from './shadow-watch';
 
 /** How long found highlights and badges may wait for the next batch while a scan goes on. */
 const flushEveryMs = 500;
@@ -111,6 +112,8 @@ export class PageScanner {
   readonly card: HoverCard;
   private readonly observer: MutationObserver;
   private readonly observedRoots = new WeakSet<Node>();
+  /** Finds the open shadow roots (those there at first, added later, attached later) to observe. */
+  private readonly shadows: ShadowWatch;
   /** Added subtrees to look for new blocks in. */
   private readonly pendingRoots = new Set<Node>();
   /** Processed blocks a mutation touched, and how. */
@@ -142,6 +145,13 @@ export class PageScanner {
     this.card = new HoverCard(this.doc);
     const win = this.doc.defaultView!;
     this.observer = new win.MutationObserver((records) => this.onMutations(records));
+    this.shadows = new ShadowWatch(
+      this.doc,
+      this.adapter.shadowHosts?.length ? this.adapter.shadowHosts.join(', ') : null,
+      (root, late) => this.onShadowRoot(root, late),
+      () => this.schedule(),
+      this.now,
+    );
     this.channel = new win.MessageChannel();
     this.channel.port1.onmessage = () => this.runSlice();
     this.signal.addEventListener('abort', () => this.stop(), { once: true });
@@ -151,6 +161,7 @@ export class PageScanner {
     if (this.signal.aborted) return;
     mark('leadguard-scan-start');
     this.observe(this.doc);
+    this.shadows.add(this.doc);
     this.enqueue(this.doc);
     const opts = { signal: this.signal, passive: true } as const;
     this.doc.addEventListener('pointermove', (e) => this.onPointer(e), opts);
@@ -184,6 +195,7 @@ export class PageScanner {
 
   private stop(): void {
     this.observer.disconnect();
+    this.shadows.stop();
     if (this.deferTimer) clearTimeout(this.deferTimer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.deferred.clear();
@@ -246,11 +258,18 @@ export class PageScanner {
     this.scheduled = false;
     if (this.signal.aborted) return;
     const began = this.now();
-    if (this.pendingRoots.size || this.changedBlocks.size || this.removals) this.flushMutations();
     const deadline = began + this.sliceMs;
+    if (this.pendingRoots.size || this.changedBlocks.size || this.removals)
+      this.flushMutations(deadline);
     let changed = false;
     while (this.now() < deadline) {
       try {
+        // Shadow roots are observed before the blocks in them are read, so nothing that renders
+        // into them in between is missed.
+        if (this.shadows.busy) {
+          this.shadows.step(deadline);
+          continue;
+        }
         if (this.job) {
           const step = this.job.next();
           if (step.done) {
@@ -290,6 +309,7 @@ export class PageScanner {
   private busy(): boolean {
     return (
       this.sources.length > 0 ||
+      this.shadows.busy ||
       this.pendingRoots.size > 0 ||
       this.changedBlocks.size > 0 ||
       this.removals ||
@@ -537,7 +557,14 @@ export class PageScanner {
     state.marks = [];
   }
 
+  /** A shadow root found on the page; one attached late holds content nobody has read yet. */
+  private onShadowRoot(root: ShadowRoot, late: boolean): void {
+    if (!this.observedRoots.has(root)) this.observe(root);
+    if (late) this.pendingRoots.add(root.host);
+  }
+
   private observe(root: Document | ShadowRoot): void {
+    if (this.signal.aborted) return;
     this.observedRoots.add(root);
     this.observer.observe(root, { childList: true, subtree: true, characterData: true });
   }
@@ -593,9 +620,12 @@ export class PageScanner {
     return undefined;
   }
 
-  private flushMutations(): void {
+  private flushMutations(deadline: number): void {
     const roots = [...this.pendingRoots];
     this.pendingRoots.clear();
+    // Shadow roots in the added subtrees are observed before their blocks are read (the same task).
+    for (const root of roots) if (root.isConnected) this.shadows.add(root);
+    this.shadows.step(deadline);
     const seen = new Set<Element>();
     const blocks: TextBlock[] = [];
     const add = (found: TextBlock[]) => {
