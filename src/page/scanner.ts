@@ -163,6 +163,8 @@ export class PageScanner {
     this.observe(this.doc);
     this.shadows.add(this.doc);
     this.enqueue(this.doc);
+    // The shadow-root walk runs even if the adapter failed to start.
+    this.schedule();
     const opts = { signal: this.signal, passive: true } as const;
     this.doc.addEventListener('pointermove', (e) => this.onPointer(e), opts);
     this.doc.addEventListener('keydown', (e) => this.onKey(e), { signal: this.signal });
@@ -181,6 +183,13 @@ export class PageScanner {
     this.pendingBadges.clear();
     this.pendingMarks.clear();
     this.enqueue(this.doc);
+  }
+
+  /** The blocks read so far and the characters of their text (for the layout check). */
+  found(): { blocks: number; chars: number } {
+    let chars = 0;
+    for (const state of this.states.values()) chars += state.text.length;
+    return { blocks: this.states.size, chars };
   }
 
   get currentCounts(): Counts {
