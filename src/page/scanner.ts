@@ -12,6 +12,7 @@ import { assess, type Assessment, type AssessOptions } from '../core/score';
 import { assessInWindows, WINDOW } from '../core/windows';
 import type { Matcher } from '../core/matcher';
 import type { Account, SiteAdapter, TextBlock } from '../sites/adapter';
+import { BadgeLayer } from './badge-layer';
 import { blockText, rangeFor, type BlockText } from './block-text';
 import { createBadge, focusBadge, HoverCard, type CardInfo } from './card';
 import { Highlighter, type Mark } from './highlighter';
@@ -109,6 +110,8 @@ export class PageScanner {
   private settled = false;
   private scheduled = false;
   private readonly highlighter: Highlighter;
+  /** Badges live in one layer over the page, outside its flow (badge-layer.ts). */
+  private readonly badges: BadgeLayer;
   readonly card: HoverCard;
   private readonly observer: MutationObserver;
   private readonly observedRoots = new WeakSet<Node>();
@@ -143,6 +146,7 @@ export class PageScanner {
     this.maxBackoffMs = options.maxBackoffMs ?? 4_000;
     this.highlighter = new Highlighter(this.doc);
     this.card = new HoverCard(this.doc);
+    this.badges = new BadgeLayer(this.doc, this.signal);
     const win = this.doc.defaultView!;
     this.observer = new win.MutationObserver((records) => this.onMutations(records));
     this.shadows = new ShadowWatch(
@@ -369,11 +373,7 @@ export class PageScanner {
       }
     }
     if (this.pendingBadges.size === 0) return;
-    for (const [badge, [anchor, after]] of this.pendingBadges) {
-      if (!anchor.isConnected) continue;
-      if (after) anchor.after(badge);
-      else anchor.prepend(badge);
-    }
+    this.badges.add([...this.pendingBadges].map(([badge, [anchor]]) => [badge, anchor]));
     this.pendingBadges.clear();
   }
 
@@ -531,6 +531,8 @@ export class PageScanner {
       const anchor = block.authorElement ?? block.text[0] ?? block.element;
       const kind = listed ? 'account' : a.verdict === 'lead' ? 'lead' : 'name';
       state.badge = createBadge(this.doc, kind, this.card, info);
+      // Which block it is about, for tests and assistive tools (the badge sits in its own layer).
+      state.badge.setAttribute('data-block', block.key);
       this.pendingBadges.set(state.badge, [anchor, block.authorElement !== undefined]);
     }
   }
@@ -551,7 +553,7 @@ export class PageScanner {
   private forget(state: BlockState): void {
     this.dropMarks(state);
     if (state.badge) {
-      state.badge.remove();
+      this.badges.remove(state.badge);
       this.pendingBadges.delete(state.badge);
     }
     if (state.verdict === 'lead') this.counts.leads--;
@@ -601,7 +603,11 @@ export class PageScanner {
       }
       if (relevant) this.touch(target);
     }
-    if (this.pendingRoots.size || this.changedBlocks.size || this.removals) this.schedule();
+    if (this.pendingRoots.size || this.changedBlocks.size || this.removals) {
+      // The page's own change may have moved the names the badges sit on.
+      this.badges.pageChanged();
+      this.schedule();
+    }
   }
 
   /**
@@ -786,17 +792,21 @@ export class PageScanner {
   /** Alt+Shift+L focuses the next lead's badge, so moderators can walk leads by keyboard. */
   private onKey(event: KeyboardEvent): void {
     if (!event.isTrusted || !(event.altKey && event.shiftKey && event.code === 'KeyL')) return;
-    const badges = [...this.states.values()]
+    // In the order of the names they sit on (the layer holds them in the order they were found).
+    const anchored = [...this.states.values()]
       .filter((s) => s.badge?.isConnected)
-      .map((s) => s.badge!)
-      .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+      .map((s) => ({ badge: s.badge!, anchor: this.badges.anchorOf(s.badge!) ?? s.element }))
+      .sort((a, b) => before(a.anchor, b.anchor));
+    const badges = anchored.map((a) => a.badge);
     if (badges.length === 0) return;
     const active = badges.findIndex(
       (b) => b === this.doc.activeElement || b.contains(this.doc.activeElement),
     );
-    const next = badges[(active + 1) % badges.length]!;
-    next.scrollIntoView({ block: 'center' });
-    focusBadge(next);
+    const next = anchored[(active + 1) % badges.length]!;
+    // The name scrolls into view and its badge follows it (the layer repositions on scroll).
+    next.anchor.scrollIntoView({ block: 'center' });
+    this.badges.reposition();
+    focusBadge(next.badge);
     event.preventDefault();
   }
 }
@@ -844,6 +854,11 @@ function isOurs(node: Node): boolean {
     if (n.nodeType === 1 && (n as Element).hasAttribute('data-leadguard-ui')) return true;
   }
   return false;
+}
+
+/** Document order (nodes in different shadow trees compare in an arbitrary, stable order). */
+function before(a: Node, b: Node): number {
+  return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
 }
 
 /** isPointInRange is inclusive at the end; a caret just after the match is not on it. */
