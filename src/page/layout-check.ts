@@ -52,6 +52,8 @@ export interface LayoutCheckInput {
 export function layoutCheck(input: LayoutCheckInput): LayoutDiagnostic | null {
   const { adapter, doc, blocks, chars } = input;
   if (adapter.id === 'generic') return null;
+  // Most pages are read well: an upper bound of the page's text (no copy, no regex) settles them.
+  if (blocks > 0 && chars >= (doc.body?.textContent?.length ?? 0) * MIN_COVERAGE) return null;
   const pageChars = lightText(doc);
   let fallBack: boolean;
   if (blocks === 0) {
