@@ -40,7 +40,11 @@ export class BadgeLayer {
     for (const [badge, anchor] of badges) {
       if (!anchor.isConnected) continue;
       this.anchors.set(badge, anchor);
-      badge.style.cssText = 'position:absolute;left:0;top:0';
+      // max-content: in the zero-width layer a badge shrank to its narrowest (引流 one character a
+      // line, 21×32 px), hung over the text under the name and took the pointer's hover from it.
+      // flex: the box is the button's 16 px line, the height place() centres on the name.
+      badge.style.cssText =
+        'position:absolute;left:0;top:0;display:flex;width:max-content;white-space:nowrap';
       placed.push(badge);
     }
     if (!placed.length) return;
