@@ -106,7 +106,10 @@ describe('a wall of lead text in one comment', () => {
     expect(during).toBeGreaterThan(10);
     const leads = await leadTexts(page);
     expect(leads.length).toBeGreaterThan(500);
-    expect(await page.locator('[data-cid="7301000000000090001"] leadguard-badge').count()).toBe(1);
+    // One badge for the comment (badges sit in their own layer, each naming its block).
+    expect(
+      await page.locator('leadguard-badge[data-block="comment:7301000000000090001"]').count(),
+    ).toBe(1);
     await hover(
       page,
       '7301000000000090001',
