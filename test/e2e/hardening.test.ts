@@ -138,6 +138,22 @@ describe('the 打开平台举报 action', () => {
       ),
     );
     await waitForHighlights(page);
+    // The badge sits beside the name, one line tall, and covers none of the comment's text.
+    const boxes = await page.evaluate((cid) => {
+      const box = (e: Element | null) => {
+        const r = e!.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, left: r.left, height: r.height };
+      };
+      const item = document.querySelector(`[data-cid="${cid}"]`)!;
+      return {
+        badge: box(document.querySelector(`leadguard-badge[data-block="comment:${cid}"]`)),
+        name: box(item.querySelector('.arnSiSbK')),
+        text: box(item.querySelector('.C7LroK_h')),
+      };
+    }, comment.cid);
+    expect(boxes.badge.height).toBeLessThanOrEqual(boxes.name.height + 4);
+    expect(boxes.badge.bottom).toBeLessThanOrEqual(boxes.text.top);
+    expect(boxes.badge.left).toBeGreaterThanOrEqual(boxes.name.left);
     await hover(page, comment.cid, '征*信*修*复');
     await expect.poll(() => cardText(page)).toContain('打开平台举报');
     const button = await inContentScript<{ x: number; y: number }>(
