@@ -15,15 +15,21 @@ import type { Matcher } from '../core/matcher';
 import { loadPublishedMatcher, watchPointer } from '../platform/matcher-delivery';
 import { onMessage, sendMessage } from '../platform/messages';
 import { isPaused } from '../platform/paused';
-import type { SiteAdapter } from '../sites/adapter';
+import type { PageKind, SiteAdapter } from '../sites/adapter';
 import { generic } from '../sites/generic';
 import type { PlatformId } from '../sites/platforms';
+import { layoutCheck, type LayoutDiagnostic } from './layout-check';
 import { PageScanner } from './scanner';
 
 const log = (error: unknown) => console.warn('[LeadGuard]', error);
 
 /** How often the page is checked for SPA navigation without a navigation event, and for a dead runtime. */
 const POLL_MS = 1_000;
+/**
+ * When, after a scan starts, the page is checked for a changed layout: once its first content is
+ * in, and again after a slow single-page app has rendered.
+ */
+const LAYOUT_CHECKS_MS = [2_500, 8_000];
 
 /**
  * A platform page the adapter doesn't know (a new page kind, a redesign) is scanned with the
@@ -99,12 +105,19 @@ export async function startPage(adapter: SiteAdapter, doc: Document = document):
   // The toolbar badge needn't follow every slice: one message per 250 ms at most, the last one wins.
   let countsTimer: ReturnType<typeof setTimeout> | null = null;
   let latest = { leads: 0, mentions: 0 };
+  /** The page (href) that fell back to generic mode, and why. */
+  let fallback: { href: string; diagnostic: LayoutDiagnostic } | null = null;
+  const fallbackNow = () => (fallback?.href === doc.location.href ? fallback.diagnostic : null);
   const reportCounts = (counts: { leads: number; mentions: number }) => {
     latest = counts;
     countsTimer ??= setTimeout(() => {
       countsTimer = null;
       if (life.signal.aborted) return;
-      void sendMessage('pageReport', { url: doc.location.href, ...latest }).catch(log);
+      void sendMessage('pageReport', {
+        url: doc.location.href,
+        ...latest,
+        fallback: fallbackNow(),
+      }).catch(log);
     }, 250);
   };
 
@@ -117,8 +130,10 @@ export async function startPage(adapter: SiteAdapter, doc: Document = document):
     stop();
     if (paused || !matcher || life.signal.aborted) return;
     const controller = new AbortController();
+    const url = new URL(doc.location.href);
+    const chosen = fallbackNow() ? generic : adapterFor(adapter, url);
     const scanner = new PageScanner({
-      adapter: adapterFor(adapter, new URL(doc.location.href)),
+      adapter: chosen,
       matcher,
       signal: controller.signal,
       root: doc,
@@ -127,7 +142,43 @@ export async function startPage(adapter: SiteAdapter, doc: Document = document):
     });
     scan = { controller, scanner };
     scanner.start();
-    void sendMessage('pageReport', { url: doc.location.href, leads: 0, mentions: 0 }).catch(log);
+    void sendMessage('pageReport', {
+      url: doc.location.href,
+      leads: 0,
+      mentions: 0,
+      fallback: fallbackNow(),
+    }).catch(log);
+    if (chosen !== generic) watchLayout(chosen, chosen.pageKind(url)!, scanner, controller.signal);
+  };
+
+  /** Falls back to the generic adapter when the page doesn't look like its adapter expects. */
+  const watchLayout = (
+    chosen: SiteAdapter,
+    kind: PageKind,
+    scanner: PageScanner,
+    signal: AbortSignal,
+  ) => {
+    const href = doc.location.href;
+    for (const delay of LAYOUT_CHECKS_MS) {
+      const timer = setTimeout(() => {
+        void scanner.whenIdle().then(() => {
+          if (signal.aborted || fallback || doc.location.href !== href) return;
+          const found = scanner.found();
+          const diagnostic = layoutCheck({
+            adapter: chosen,
+            kind,
+            doc,
+            ...found,
+            version: browser.runtime.getManifest().version,
+          });
+          if (!diagnostic) return;
+          console.warn('[LeadGuard] this site’s layout looks changed — scanning in generic mode');
+          fallback = { href, diagnostic };
+          restart();
+        });
+      }, delay);
+      signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+    }
   };
 
   // A newly published list reaches this tab without a reload; the first one starts the scan

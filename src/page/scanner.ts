@@ -12,9 +12,11 @@ import { assess, type Assessment, type AssessOptions } from '../core/score';
 import { assessInWindows, WINDOW } from '../core/windows';
 import type { Matcher } from '../core/matcher';
 import type { Account, SiteAdapter, TextBlock } from '../sites/adapter';
+import { BadgeLayer } from './badge-layer';
 import { blockText, rangeFor, type BlockText } from './block-text';
 import { createBadge, focusBadge, HoverCard, type CardInfo } from './card';
 import { Highlighter, type Mark } from './highlighter';
+import { ShadowWatch } from './shadow-watch';
 
 /** How long found highlights and badges may wait for the next batch while a scan goes on. */
 const flushEveryMs = 500;
@@ -108,9 +110,13 @@ export class PageScanner {
   private settled = false;
   private scheduled = false;
   private readonly highlighter: Highlighter;
+  /** Badges live in one layer over the page, outside its flow (badge-layer.ts). */
+  private readonly badges: BadgeLayer;
   readonly card: HoverCard;
   private readonly observer: MutationObserver;
   private readonly observedRoots = new WeakSet<Node>();
+  /** Finds the open shadow roots (those there at first, added later, attached later) to observe. */
+  private readonly shadows: ShadowWatch;
   /** Added subtrees to look for new blocks in. */
   private readonly pendingRoots = new Set<Node>();
   /** Processed blocks a mutation touched, and how. */
@@ -140,8 +146,16 @@ export class PageScanner {
     this.maxBackoffMs = options.maxBackoffMs ?? 4_000;
     this.highlighter = new Highlighter(this.doc);
     this.card = new HoverCard(this.doc);
+    this.badges = new BadgeLayer(this.doc, this.signal);
     const win = this.doc.defaultView!;
     this.observer = new win.MutationObserver((records) => this.onMutations(records));
+    this.shadows = new ShadowWatch(
+      this.doc,
+      this.adapter.shadowHosts?.length ? this.adapter.shadowHosts.join(', ') : null,
+      (root, late) => this.onShadowRoot(root, late),
+      () => this.schedule(),
+      this.now,
+    );
     this.channel = new win.MessageChannel();
     this.channel.port1.onmessage = () => this.runSlice();
     this.signal.addEventListener('abort', () => this.stop(), { once: true });
@@ -151,7 +165,10 @@ export class PageScanner {
     if (this.signal.aborted) return;
     mark('leadguard-scan-start');
     this.observe(this.doc);
+    this.shadows.add(this.doc);
     this.enqueue(this.doc);
+    // The shadow-root walk runs even if the adapter failed to start.
+    this.schedule();
     const opts = { signal: this.signal, passive: true } as const;
     this.doc.addEventListener('pointermove', (e) => this.onPointer(e), opts);
     this.doc.addEventListener('keydown', (e) => this.onKey(e), { signal: this.signal });
@@ -172,6 +189,13 @@ export class PageScanner {
     this.enqueue(this.doc);
   }
 
+  /** The blocks read so far and the characters of their text (for the layout check). */
+  found(): { blocks: number; chars: number } {
+    let chars = 0;
+    for (const state of this.states.values()) chars += state.text.length;
+    return { blocks: this.states.size, chars };
+  }
+
   get currentCounts(): Counts {
     return { ...this.counts };
   }
@@ -184,6 +208,7 @@ export class PageScanner {
 
   private stop(): void {
     this.observer.disconnect();
+    this.shadows.stop();
     if (this.deferTimer) clearTimeout(this.deferTimer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.deferred.clear();
@@ -246,11 +271,18 @@ export class PageScanner {
     this.scheduled = false;
     if (this.signal.aborted) return;
     const began = this.now();
-    if (this.pendingRoots.size || this.changedBlocks.size || this.removals) this.flushMutations();
     const deadline = began + this.sliceMs;
+    if (this.pendingRoots.size || this.changedBlocks.size || this.removals)
+      this.flushMutations(deadline);
     let changed = false;
     while (this.now() < deadline) {
       try {
+        // Shadow roots are observed before the blocks in them are read, so nothing that renders
+        // into them in between is missed.
+        if (this.shadows.busy) {
+          this.shadows.step(deadline);
+          continue;
+        }
         if (this.job) {
           const step = this.job.next();
           if (step.done) {
@@ -290,6 +322,7 @@ export class PageScanner {
   private busy(): boolean {
     return (
       this.sources.length > 0 ||
+      this.shadows.busy ||
       this.pendingRoots.size > 0 ||
       this.changedBlocks.size > 0 ||
       this.removals ||
@@ -340,11 +373,7 @@ export class PageScanner {
       }
     }
     if (this.pendingBadges.size === 0) return;
-    for (const [badge, [anchor, after]] of this.pendingBadges) {
-      if (!anchor.isConnected) continue;
-      if (after) anchor.after(badge);
-      else anchor.prepend(badge);
-    }
+    this.badges.add([...this.pendingBadges].map(([badge, [anchor]]) => [badge, anchor]));
     this.pendingBadges.clear();
   }
 
@@ -502,6 +531,8 @@ export class PageScanner {
       const anchor = block.authorElement ?? block.text[0] ?? block.element;
       const kind = listed ? 'account' : a.verdict === 'lead' ? 'lead' : 'name';
       state.badge = createBadge(this.doc, kind, this.card, info);
+      // Which block it is about, for tests and assistive tools (the badge sits in its own layer).
+      state.badge.setAttribute('data-block', block.key);
       this.pendingBadges.set(state.badge, [anchor, block.authorElement !== undefined]);
     }
   }
@@ -522,7 +553,7 @@ export class PageScanner {
   private forget(state: BlockState): void {
     this.dropMarks(state);
     if (state.badge) {
-      state.badge.remove();
+      this.badges.remove(state.badge);
       this.pendingBadges.delete(state.badge);
     }
     if (state.verdict === 'lead') this.counts.leads--;
@@ -537,7 +568,14 @@ export class PageScanner {
     state.marks = [];
   }
 
+  /** A shadow root found on the page; one attached late holds content nobody has read yet. */
+  private onShadowRoot(root: ShadowRoot, late: boolean): void {
+    if (!this.observedRoots.has(root)) this.observe(root);
+    if (late) this.pendingRoots.add(root.host);
+  }
+
   private observe(root: Document | ShadowRoot): void {
+    if (this.signal.aborted) return;
     this.observedRoots.add(root);
     this.observer.observe(root, { childList: true, subtree: true, characterData: true });
   }
@@ -565,7 +603,11 @@ export class PageScanner {
       }
       if (relevant) this.touch(target);
     }
-    if (this.pendingRoots.size || this.changedBlocks.size || this.removals) this.schedule();
+    if (this.pendingRoots.size || this.changedBlocks.size || this.removals) {
+      // The page's own change may have moved the names the badges sit on.
+      this.badges.pageChanged();
+      this.schedule();
+    }
   }
 
   /**
@@ -593,9 +635,12 @@ export class PageScanner {
     return undefined;
   }
 
-  private flushMutations(): void {
+  private flushMutations(deadline: number): void {
     const roots = [...this.pendingRoots];
     this.pendingRoots.clear();
+    // Shadow roots in the added subtrees are observed before their blocks are read (the same task).
+    for (const root of roots) if (root.isConnected) this.shadows.add(root);
+    this.shadows.step(deadline);
     const seen = new Set<Element>();
     const blocks: TextBlock[] = [];
     const add = (found: TextBlock[]) => {
@@ -747,17 +792,21 @@ export class PageScanner {
   /** Alt+Shift+L focuses the next lead's badge, so moderators can walk leads by keyboard. */
   private onKey(event: KeyboardEvent): void {
     if (!event.isTrusted || !(event.altKey && event.shiftKey && event.code === 'KeyL')) return;
-    const badges = [...this.states.values()]
+    // In the order of the names they sit on (the layer holds them in the order they were found).
+    const anchored = [...this.states.values()]
       .filter((s) => s.badge?.isConnected)
-      .map((s) => s.badge!)
-      .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+      .map((s) => ({ badge: s.badge!, anchor: this.badges.anchorOf(s.badge!) ?? s.element }))
+      .sort((a, b) => before(a.anchor, b.anchor));
+    const badges = anchored.map((a) => a.badge);
     if (badges.length === 0) return;
     const active = badges.findIndex(
       (b) => b === this.doc.activeElement || b.contains(this.doc.activeElement),
     );
-    const next = badges[(active + 1) % badges.length]!;
-    next.scrollIntoView({ block: 'center' });
-    focusBadge(next);
+    const next = anchored[(active + 1) % badges.length]!;
+    // The name scrolls into view and its badge follows it (the layer repositions on scroll).
+    next.anchor.scrollIntoView({ block: 'center' });
+    this.badges.reposition();
+    focusBadge(next.badge);
     event.preventDefault();
   }
 }
@@ -805,6 +854,11 @@ function isOurs(node: Node): boolean {
     if (n.nodeType === 1 && (n as Element).hasAttribute('data-leadguard-ui')) return true;
   }
   return false;
+}
+
+/** Document order (nodes in different shadow trees compare in an arbitrary, stable order). */
+function before(a: Node, b: Node): number {
+  return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
 }
 
 /** isPointInRange is inclusive at the end; a caret just after the match is not on it. */

@@ -32,7 +32,7 @@ export function startBackground(): void {
       const tabId = sender.tab?.id;
       if (tabId === undefined) throw new Error('pageHello must come from a tab');
       const paused = await isPaused(platform);
-      await writeTabState(tabId, { url, platform, leads: 0, mentions: 0, paused });
+      await writeTabState(tabId, { url, platform, leads: 0, mentions: 0, paused, fallback: null });
       return { paused };
     },
     getTabState: ({ tabId }) => readTabState(tabId),
@@ -65,10 +65,15 @@ export function startBackground(): void {
       await writeSettings(settings);
       return syncStatus();
     },
-    async pageReport({ url, leads, mentions }, sender) {
+    async pageReport({ url, leads, mentions, fallback }, sender) {
       const tabId = sender.tab?.id;
       if (tabId === undefined) throw new Error('pageReport must come from a tab');
-      await writeTabState(tabId, { url, leads, mentions });
+      await writeTabState(tabId, {
+        url,
+        leads,
+        mentions,
+        ...(fallback !== undefined ? { fallback } : {}),
+      });
       return {};
     },
     async setPaused({ platform, paused }) {

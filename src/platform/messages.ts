@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { browser, type Browser } from 'wxt/browser';
+import { LayoutDiagnostic } from '../page/layout-check';
 import { platformIds } from '../sites/platforms';
 
 export const TabState = z.object({
@@ -15,6 +16,8 @@ export const TabState = z.object({
   leads: z.number().int().nonnegative(),
   mentions: z.number().int().nonnegative(),
   paused: z.boolean(),
+  /** Set when the site's layout looks changed and the page is scanned in generic mode. */
+  fallback: LayoutDiagnostic.nullable().default(null),
   updatedAt: z.number(),
 });
 export type TabState = z.infer<typeof TabState>;
@@ -109,6 +112,8 @@ export const protocol = {
       url: z.string().url(),
       leads: z.number().int().nonnegative(),
       mentions: z.number().int().nonnegative(),
+      /** Why the page fell back to generic mode, or null while its adapter reads it. */
+      fallback: LayoutDiagnostic.nullable().optional(),
     }),
     response: z.object({}),
   },

@@ -92,4 +92,9 @@ export interface SiteAdapter {
    * Selectors of custom elements whose open shadow roots hold blocks (the engine observes them).
    */
   shadowHosts?: readonly string[];
+  /**
+   * The CSS selectors the adapter reads pages with, by name, as data: when a page it knows yields
+   * no blocks, the fallback diagnostic lists those that matched nothing (src/page/layout-check.ts).
+   */
+  selectors?: Readonly<Record<string, string | readonly string[]>>;
 }

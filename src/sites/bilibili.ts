@@ -140,6 +140,7 @@ export const bilibili: SiteAdapter = {
   matches: platformMatches('bilibili'),
   examples,
   ignore,
+  selectors,
   shadowHosts,
   pageKind,
   blocks(root) {

@@ -130,6 +130,7 @@ export const douyin: SiteAdapter = {
   matches: platformMatches('douyin'),
   examples,
   ignore,
+  selectors,
   pageKind,
   *blocks(root) {
     const found = new BlockSet();

@@ -7,7 +7,7 @@
 import type { SiteAdapter, TextBlock } from './adapter';
 
 const containers =
-  'p, li, dd, td, th, blockquote, h1, h2, h3, h4, h5, h6, figcaption, pre, div, span, article, section';
+  'p, li, dd, td, th, blockquote, h1, h2, h3, h4, h5, h6, figcaption, pre, div, span, a, article, section';
 const MIN_TEXT = 4;
 const MAX_BLOCKS = 20_000;
 
@@ -81,7 +81,10 @@ export const generic: SiteAdapter = {
       candidates.push(...scope.querySelectorAll(containers));
       for (const el of candidates) {
         if (count >= MAX_BLOCKS) break;
-        if (isInline(el) && el.parentElement?.matches(containers)) continue;
+        // Inline text is read with its parent, unless the parent holds blocks too and so isn't one
+        // (a card's title link beside the card's footer).
+        const parent = el.parentElement;
+        if (isInline(el) && parent?.matches(containers) && !hasBlockChild(parent)) continue;
         if (
           el.closest(
             '[data-leadguard-ui], script, style, noscript, nav, header, footer, [contenteditable="true"]',

@@ -99,6 +99,7 @@ export const kuaishou: SiteAdapter = {
   matches: platformMatches('kuaishou'),
   examples,
   ignore,
+  selectors,
   pageKind,
   *blocks(root) {
     const found = new BlockSet();

@@ -104,6 +104,7 @@ export const tieba: SiteAdapter = {
   matches: platformMatches('tieba'),
   examples,
   ignore,
+  selectors,
   pageKind,
   *blocks(root) {
     const found = new BlockSet();

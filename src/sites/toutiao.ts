@@ -129,6 +129,7 @@ export const toutiao: SiteAdapter = {
   matches: platformMatches('toutiao'),
   examples,
   ignore,
+  selectors,
   pageKind,
   *blocks(root) {
     const found = new BlockSet();

@@ -130,6 +130,7 @@ export const weibo: SiteAdapter = {
   matches: platformMatches('weibo'),
   examples,
   ignore,
+  selectors,
   pageKind,
   *blocks(root) {
     const found = new BlockSet();

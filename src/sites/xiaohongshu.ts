@@ -123,6 +123,7 @@ export const xiaohongshu: SiteAdapter = {
   matches: platformMatches('xiaohongshu'),
   examples,
   ignore,
+  selectors,
   pageKind,
   *blocks(root) {
     const found = new BlockSet();

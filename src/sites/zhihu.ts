@@ -108,6 +108,7 @@ export const zhihu: SiteAdapter = {
   matches: platformMatches('zhihu'),
   examples,
   ignore,
+  selectors,
   pageKind,
   *blocks(root) {
     const found = new BlockSet();

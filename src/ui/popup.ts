@@ -4,6 +4,7 @@
  * would be the active tab).
  */
 import { browser } from 'wxt/browser';
+import { diagnosticText, type LayoutDiagnostic } from '../page/layout-check';
 import { sendMessage, type TabState } from '../platform/messages';
 import { platforms, type PlatformId } from '../sites/platforms';
 
@@ -14,6 +15,7 @@ export async function renderPopup(
   const tabId = await targetTabId(search);
   const state = tabId === null ? null : await sendMessage('getTabState', { tabId });
   root.replaceChildren(heading('LeadGuard'), status(state));
+  if (state?.fallback) root.append(fallbackNotice(state.fallback));
   if (state?.platform)
     root.append(pauseButton(state.platform, state.paused, () => renderPopup(root, search)));
   root.append(await listSummary(() => renderPopup(root, search)));
@@ -106,4 +108,42 @@ function status(state: TabState | null): HTMLElement {
   }
   dl.dataset.platform = platform?.id ?? '';
   return dl;
+}
+
+/**
+ * The page fell back to generic mode (issue 9): say so, and give the user the diagnostic to paste
+ * into a bug report (adapter, page kind, the selectors that found nothing, the version).
+ */
+function fallbackNotice(diagnostic: LayoutDiagnostic): HTMLElement {
+  const english = "this site's layout looks changed — scanning in generic mode";
+  const section = document.createElement('section');
+  section.className = 'fallback';
+  section.setAttribute('role', 'status');
+  section.title = english;
+  const line = document.createElement('p');
+  line.className = 'fallback-line';
+  line.textContent = '此网站的页面结构似乎已改版，正在以通用模式扫描（账号信息不可用）';
+  const text = diagnosticText(diagnostic);
+  const details = document.createElement('textarea');
+  details.className = 'diagnostic';
+  details.readOnly = true;
+  details.rows = 4;
+  details.value = text;
+  details.setAttribute('aria-label', '诊断信息');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'copy-diagnostic';
+  button.textContent = '复制诊断信息';
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // No clipboard permission in this context: select it for the user's own copy.
+      details.select();
+      document.execCommand('copy');
+    }
+    button.textContent = '已复制';
+  });
+  section.append(line, details, button);
+  return section;
 }

@@ -106,7 +106,10 @@ describe('a wall of lead text in one comment', () => {
     expect(during).toBeGreaterThan(10);
     const leads = await leadTexts(page);
     expect(leads.length).toBeGreaterThan(500);
-    expect(await page.locator('[data-cid="7301000000000090001"] leadguard-badge').count()).toBe(1);
+    // One badge for the comment (badges sit in their own layer, each naming its block).
+    expect(
+      await page.locator('leadguard-badge[data-block="comment:7301000000000090001"]').count(),
+    ).toBe(1);
     await hover(
       page,
       '7301000000000090001',
@@ -135,6 +138,22 @@ describe('the 打开平台举报 action', () => {
       ),
     );
     await waitForHighlights(page);
+    // The badge sits beside the name, one line tall, and covers none of the comment's text.
+    const boxes = await page.evaluate((cid) => {
+      const box = (e: Element | null) => {
+        const r = e!.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, left: r.left, height: r.height };
+      };
+      const item = document.querySelector(`[data-cid="${cid}"]`)!;
+      return {
+        badge: box(document.querySelector(`leadguard-badge[data-block="comment:${cid}"]`)),
+        name: box(item.querySelector('.arnSiSbK')),
+        text: box(item.querySelector('.C7LroK_h')),
+      };
+    }, comment.cid);
+    expect(boxes.badge.height).toBeLessThanOrEqual(boxes.name.height + 4);
+    expect(boxes.badge.bottom).toBeLessThanOrEqual(boxes.text.top);
+    expect(boxes.badge.left).toBeGreaterThanOrEqual(boxes.name.left);
     await hover(page, comment.cid, '征*信*修*复');
     await expect.poll(() => cardText(page)).toContain('打开平台举报');
     const button = await inContentScript<{ x: number; y: number }>(

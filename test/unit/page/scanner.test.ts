@@ -115,9 +115,13 @@ describe('the page scanner', () => {
       b.getAttribute('data-kind'),
     );
     expect(badges).toEqual(['lead', 'account']);
-    expect(document.querySelector('[data-id="4"] a.author')!.nextElementSibling!.tagName).toBe(
-      'LEADGUARD-BADGE',
-    );
+    // Badges sit in one layer outside the page's flow, each naming its block.
+    const layer = document.querySelector('leadguard-badges')!;
+    expect(layer.parentElement).toBe(document.documentElement);
+    expect(
+      [...layer.querySelectorAll('leadguard-badge')].map((b) => b.getAttribute('data-block')),
+    ).toEqual(['comment:1', 'comment:4']);
+    expect(list.querySelector('leadguard-badge')).toBeNull();
     expect(scanner.currentCounts).toEqual({ leads: 1, mentions: 1 });
     expect(counts.at(-1)).toEqual({ leads: 1, mentions: 1 });
   });
@@ -142,7 +146,7 @@ describe('the page scanner', () => {
     await scanner.whenIdle();
     expect(texts(registry.get(highlightNames.lead))).toEqual([]);
     expect(scanner.currentCounts.leads).toBe(0);
-    expect(recycled.querySelector('leadguard-badge')).toBeNull();
+    expect(document.querySelector('leadguard-badge[data-block="comment:1"]')).toBeNull();
   });
 
   it('removes every highlight and badge when aborted', async () => {

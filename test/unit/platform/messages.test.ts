@@ -141,6 +141,7 @@ describe('tab state', () => {
       leads: 3,
       mentions: 0,
       paused: false,
+      fallback: null,
       updatedAt: 5,
     });
     expect(await readTabState(8)).toBeNull();
