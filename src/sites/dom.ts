@@ -194,15 +194,15 @@ export function reportControl(
 
 /**
  * A report control behind `trigger`'s menu. Once the menu is open, the control is a leaf labelled
- * with one of `labels` inside one of `menus` (the platform's own popups): first in `near` (the
- * block, where menus that render in place appear), then anywhere in the trigger's document or
- * shadow root (popups that render at the end of the page).
+ * with one of `labels` inside one of `menus` (the platform's own popups): in `near` (the block,
+ * where menus render in place), and with `anywhere` then in the trigger's whole document or shadow
+ * root (popups rendered at the end of the page).
  */
 export function menuReport(
   trigger: Element,
   menus: string,
   labels: readonly string[],
-  options: { open?: ReportMenu['open']; near?: Element } = {},
+  options: { open?: ReportMenu['open']; near?: Element; anywhere?: boolean } = {},
 ): ReportMenu {
   return {
     trigger,
@@ -210,7 +210,9 @@ export function menuReport(
     control() {
       const roots: ParentNode[] = [];
       if (options.near) roots.push(options.near);
-      roots.push(trigger.getRootNode() as unknown as ParentNode);
+      if (options.anywhere || !options.near) {
+        roots.push(trigger.getRootNode() as unknown as ParentNode);
+      }
       for (const root of roots) {
         for (const menu of select(root, menus)) {
           const found = labelled(menu, labels);
