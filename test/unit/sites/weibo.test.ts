@@ -131,12 +131,29 @@ describe('weibo feed (recycle scroller)', () => {
     expect(repost.element.contains(original.element)).toBe(true);
   });
 
-  it('gives each post the 投诉 item of its own menu, not the retweet', () => {
-    const byKey = keyed(scan(feedFixture, feedUrl));
+  it('reaches each post’s 投诉 through its own "…" menu, built on click; not the retweet’s', () => {
+    const doc = loadFixture(feedFixture, feedUrl);
+    const byKey = keyed([...weibo.blocks(doc)]);
     const lead = byKey.get('post:N8leAd001')!;
-    expect(lead.reportEntry?.textContent).toBe('投诉');
-    expect(lead.reportEntry?.closest('article')).toBe(lead.element);
-    expect(byKey.get('post:N7poLIce0')!.reportEntry).toBeUndefined();
+    // The morepop exists only once opened (YF): no control on a normal scan.
+    expect(lead.reportEntry).toBeUndefined();
+    const menu = lead.reportMenu!;
+    expect(menu.trigger.closest('article')).toBe(lead.element);
+    expect(menu.trigger.className).toContain('_more_');
+    expect(menu.control()).toBeNull();
+    (menu.trigger as HTMLElement).click();
+    const control = menu.control()!;
+    expect(control.textContent).toBe('投诉');
+    expect(control.closest('article')).toBe(lead.element);
+    // Another post's menu, opened next, is that post's.
+    const other = [...byKey.values()].find(
+      (b) => b.reportMenu && b !== lead && b.element !== lead.element,
+    )!;
+    (other.reportMenu!.trigger as HTMLElement).click();
+    expect(other.reportMenu!.control()?.closest('article')).toBe(other.element);
+    const retweet = byKey.get('post:N7poLIce0')!;
+    expect(retweet.reportEntry).toBeUndefined();
+    expect(retweet.reportMenu).toBeUndefined();
   });
 
   it('lists ignore selectors that match the @mentions and the 展开 toggle in text', () => {
@@ -222,7 +239,9 @@ describe('weibo post detail', () => {
       'reply 7200000005',
     ]);
     expect(blocks[0]!.key).toBe('post:N8abcDEF1');
-    expect(blocks[0]!.reportEntry?.textContent).toBe('投诉');
+    expect(blocks[0]!.reportEntry).toBeUndefined();
+    (blocks[0]!.reportMenu!.trigger as HTMLElement).click();
+    expect(blocks[0]!.reportMenu!.control()?.textContent).toBe('投诉');
     const lead = blocks[3]!;
     expect(lead.author?.handle).toBe('信用管家小敏');
     expect(textOf(lead)).toBe('征*信*修*复 找我，逾期记录也能处理，不成功不收费，主页有联系方式');
@@ -235,6 +254,18 @@ describe('weibo post detail', () => {
     expect(mention.textContent).toBe('@今天也要早睡');
     expect(weibo.ignore!.some((s) => mention.matches(s))).toBe(true);
     expect(blocks[2]!.authorElement?.textContent).toBe('还款中的打工人');
+  });
+
+  it('reads each reply (.list2 beside the .item1) with the comment it answers', () => {
+    const blocks = scan(detailFixture, detailUrl);
+    const [, parent, reply] = blocks;
+    expect(reply!.element.parentElement?.matches('.wbpro-list > .list2')).toBe(true);
+    expect(parent!.element.contains(reply!.element)).toBe(false);
+    expect(reply!.context).toEqual(parent!.text);
+    expect(parent!.context).toBeUndefined();
+    const last = blocks[7]!;
+    expect(last.kind).toBe('reply');
+    expect(last.context).toEqual(blocks[6]!.text);
   });
 
   it('keys comments without ids by author and text, the same on every call', () => {
