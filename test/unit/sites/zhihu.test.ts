@@ -135,6 +135,15 @@ describe('zhihu question page', () => {
     expect(textOf(reply)).toBe('停📛息📛挂📛账 一对一帮你跟银行谈，私我发方案');
   });
 
+  it('reads a reply (a [data-id] inside its parent’s) with the comment it answers', () => {
+    const byKey = keyed(scan(questionFixture, questionUrl));
+    const parent = byKey.get('comment:10900000001')!;
+    const reply = byKey.get('comment:10900000002')!;
+    expect(reply.kind).toBe('reply');
+    expect(reply.context).toEqual(parent.text);
+    expect(parent.context).toBeUndefined();
+  });
+
   it('gives each comment its own 举报 button', () => {
     const byKey = keyed(scan(questionFixture, questionUrl));
     const parent = byKey.get('comment:10900000001')!;
