@@ -32,6 +32,9 @@ export async function openReport(
     press(ready);
     return true;
   }
+  // After the click on the card has finished propagating: pages close their menus on any click
+  // outside them, and that click would close the menu opened from inside it.
+  await nextFrame();
   openMenu(menu);
   const deadline = Date.now() + timeoutMs;
   while (!signal?.aborted && Date.now() < deadline) {

@@ -94,7 +94,7 @@ const selectors = {
   /** The menus it sits in: the new UI's morepop (YF x-morepop), s.weibo.com's `fl_menu_right`. */
   reportMenu: '.woo-pop-wrap-main, [class*="morepop_"], [node-type="fl_menu_right"]',
   /** The new UI's "…" button `._more_1v5ao_27`, by its stem: it builds the morepop on click (YF, SX). */
-  moreButton: '[class*="_more_"]',
+  moreButton: ['[class*="_more_"][role="button"]', 'button[class*="_more_"]', '[class*="_more_"]'],
   /** PC comments `.wbpro-list .item1`, replies `.wbpro-list > .list2 > .item2` (SX, U6, U7). */
   pcComment: '.wbpro-list .item1, .wbpro-list .item2',
   /** `.item1 > .item1in .text`: `> a[href*="/u/"]` the author, `> span` the words (U6). */
@@ -200,7 +200,11 @@ function pcPostBlock(text: Element, page: URL | null, seen: Set<Element>): TextB
   const link = firstNamed(item, selectors.author, outside);
   const report = region ? null : reportEntry(item, outside, [...body, link]);
   const more =
-    region || report ? null : [...item.querySelectorAll(selectors.moreButton)].find(outside);
+    region || report
+      ? null
+      : selectors.moreButton
+          .map((b) => [...item.querySelectorAll(b)].find(outside))
+          .find((b) => b !== undefined);
   return {
     key: `post:${id}`,
     kind: 'post',

@@ -139,7 +139,8 @@ describe('weibo feed (recycle scroller)', () => {
     expect(lead.reportEntry).toBeUndefined();
     const menu = lead.reportMenu!;
     expect(menu.trigger.closest('article')).toBe(lead.element);
-    expect(menu.trigger.className).toContain('_more_');
+    expect(menu.trigger.className).toContain('_more_1v5ao_27');
+    expect(menu.trigger.getAttribute('role')).toBe('button');
     expect(menu.control()).toBeNull();
     (menu.trigger as HTMLElement).click();
     const control = menu.control()!;
