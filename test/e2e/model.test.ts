@@ -27,7 +27,7 @@ describe('a model-only lead', () => {
     expect(await highlightedIn(page, '[data-fixture="benign"]', 'leadguard-mention')).toEqual([]);
 
     // One lead badge, on the model-only comment's author; its card names the model's features.
-    const badge = page.locator('[data-cid="7301000000000000301"] leadguard-badge');
+    const badge = page.locator('[data-e2e="comment-item"][data-fixture="lead"] leadguard-badge');
     await expect.poll(() => badge.count()).toBe(1);
     // The badge's button is in a closed shadow root: the user's pointer reaches it.
     const box = (await badge.boundingBox())!;
@@ -37,7 +37,11 @@ describe('a model-only lead', () => {
     expect(card).toContain('引流线索');
     expect(card).toMatch(/模型\s*[01]\.\d\d · 「/);
     expect(card).toContain('引流线索（模型）');
-    expect(await page.locator('[data-cid="7301000000000000302"] leadguard-badge').count()).toBe(0);
+    expect(
+      await page
+        .locator('[data-e2e="comment-item"][data-fixture="benign"] leadguard-badge')
+        .count(),
+    ).toBe(0);
     await page.close();
   });
 });
