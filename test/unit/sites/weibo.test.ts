@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TextBlock } from '../../../src/sites/adapter';
 import { weibo } from '../../../src/sites/weibo';
 import { loadFixture } from './load-fixture';
+import { rehash } from './rehash';
 
 const feedUrl = 'https://weibo.com/';
 const feedFixture = 'weibo/index.html';
@@ -255,6 +256,23 @@ describe('weibo post detail', () => {
     expect(mention.textContent).toBe('@今天也要早睡');
     expect(weibo.ignore!.some((s) => mention.matches(s))).toBe(true);
     expect(blocks[2]!.authorElement?.textContent).toBe('还款中的打工人');
+  });
+
+  it.each([
+    [feedFixture, feedUrl],
+    [detailFixture, detailUrl],
+  ])('finds the same blocks in a build whose CSS-module hashes differ (%s)', (fixture, url) => {
+    const summary = (blocks: TextBlock[]) =>
+      blocks.map((b) => [b.key, b.kind, b.author?.id, textOf(b), !!b.reportMenu, !!b.context]);
+    const before = summary(scan(fixture, url));
+    // `detail_wbtext_4CRf9`, `_wbtext_1h76l_19`, `Feed_retweet_JqZJb`: the stem stays, the hash changes.
+    const renamed = rehash(
+      document,
+      /^(?<stem>[A-Za-z]*_[A-Za-z]+_)(?<hash>[0-9A-Za-z]{5})(?<tail>_\d+)?$/,
+    );
+    expect(renamed).toBeGreaterThan(20);
+    expect(document.querySelector('[class*="4CRf9"], [class*="_1v5ao_"]')).toBeNull();
+    expect(summary([...weibo.blocks(document)])).toEqual(before);
   });
 
   it('reads each reply (.list2 beside the .item1) with the comment it answers', () => {
