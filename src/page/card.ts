@@ -4,7 +4,8 @@
  * says nor click its buttons (issue 10). Every string from the page goes in as textContent, inside
  * <bdi>, so an RTL override in a display name can't reorder the account id after it.
  */
-import type { Account } from '../sites/adapter';
+import type { Account, ReportMenu } from '../sites/adapter';
+import { openReport } from './open-report';
 
 export interface CardInfo {
   verdict: 'lead' | 'mention';
@@ -19,6 +20,8 @@ export interface CardInfo {
   model?: { probability: number; features: { text: string; weight: number }[] };
   /** The platform's own report control for this block, if the page has one. */
   reportEntry?: Element;
+  /** Or the menu it sits behind: the button opens the menu, then clicks its report item. */
+  reportMenu?: ReportMenu;
 }
 
 const verdictLabel = { lead: '引流线索', mention: '提及' } as const;
@@ -162,13 +165,12 @@ export class HoverCard {
     const body = el(d, 'div', undefined, 'body');
     body.append(...rows);
     const actions = el(d, 'div', undefined, 'actions');
-    if (info.reportEntry) {
+    if (info.reportEntry || info.reportMenu) {
       const button = el(d, 'button', '打开平台举报');
-      const entry = info.reportEntry;
+      const { reportEntry, reportMenu } = info;
       button.addEventListener('click', (event) => {
         if (!event.isTrusted) return;
-        entry.scrollIntoView({ block: 'center' });
-        (entry as HTMLElement).click?.();
+        void openReport(reportEntry, reportMenu);
       });
       actions.append(button);
     }

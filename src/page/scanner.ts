@@ -502,6 +502,7 @@ export class PageScanner {
         ? { model: { probability: a.probability, features: a.features ?? [] } }
         : {}),
       reportEntry: block.reportEntry,
+      reportMenu: block.reportMenu,
     };
     state.info = info;
     if (a.verdict !== 'clean') {

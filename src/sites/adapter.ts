@@ -46,13 +46,32 @@ export interface TextBlock {
   author?: Account;
   /** Where the account badge goes: the author's name link. */
   authorElement?: Element;
-  /** The platform's own report (举报) control for this block, where the page has one. */
+  /** The platform's own report (举报) control for this block, where the page shows it now. */
   reportEntry?: Element;
+  /**
+   * Where the report control sits behind a menu (the platform renders the menu only once it is
+   * opened, so a static scan finds no 举报): how to open the menu and then find the control.
+   */
+  reportMenu?: ReportMenu;
   /**
    * What this block answers (a reply's parent comment): read as context for the verdict, never as
    * the author's own words.
    */
   context?: Element[];
+}
+
+/**
+ * A report control behind a menu. Both halves are the platform's own controls, found only in its
+ * control areas (menus, action bars), never in what users wrote: the card's 打开平台举报 opens
+ * `trigger` and clicks what `control()` finds.
+ */
+export interface ReportMenu {
+  /** The block's menu control (··· button, or the player for a right-click menu). */
+  trigger: Element;
+  /** How the platform opens the menu: a click (default), a right-click, or hovering the item. */
+  open?: 'click' | 'contextmenu' | 'hover';
+  /** The report item of the opened menu; null while the menu has not rendered. */
+  control(): Element | null;
 }
 
 export interface SiteExample {

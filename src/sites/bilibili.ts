@@ -2,11 +2,11 @@
  * Bilibili (哔哩哔哩): video titles, descriptions and danmaku, comments and replies, home/search/
  * space video cards, space bios and dynamics. Hooks are BEM classes (`bili-video-card__*`,
  * `bili-dyn-*`), space.bilibili.com/<mid> links and the comment web components, whose OPEN shadow
- * roots are walked (bili-comments → thread → comment → rich text / user info). DOM facts and
- * sources: ../shared/domain/platforms.md §1, §2.5.
- * Evidence for each selector: ../shared/domain/dom-evidence.md §5.
+ * roots are walked (bili-comments → thread → comment → rich text / user info).
+ * Evidence for each selector, cited beside it: ../shared/domain/dom-evidence.md §5 (BC, BE, HGZ-B,
+ * FTI, UTags, U12–U14) and ../shared/domain/platforms.md §2.5; what no source names is marked "guess".
  */
-import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
+import type { Account, PageKind, ReportMenu, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
   attr,
   BlockSet,
@@ -14,6 +14,7 @@ import {
   firstOf,
   hash,
   isElement,
+  labelled,
   linkedId,
   linkUrl,
   pageUrl,
@@ -73,44 +74,66 @@ const urls = {
 };
 
 const selectors = {
-  /** Comment web components (BC-comment, BC-basic): thread = top comment, reply renderer = reply. */
+  /**
+   * Comment web components: `#feed>bili-comment-thread-renderer` → `bili-comment-renderer#comment`,
+   * replies `bili-comment-replies-renderer` → `bili-comment-reply-renderer` (HGZ-B, FTI, BE v3.ts, BC).
+   */
   thread: 'bili-comment-thread-renderer',
   reply: 'bili-comment-reply-renderer',
   commentRenderer: 'bili-comment-renderer',
+  /** `#content>bili-rich-text` → `#contents` (HGZ-B, FTI, BC basic.ts). */
   richText: 'bili-rich-text',
   richContents: '#contents',
+  /** `bili-comment-user-info` → `#info #user-name>a`, `data-user-profile-id` (HGZ-B, U12). */
   userInfo: 'bili-comment-user-info',
   userName: ['#user-name a', '#user-name'],
+  /** `bili-comment-action-buttons-renderer` → `#more button` (BC basic.ts). */
   actions: 'bili-comment-action-buttons-renderer',
   more: ['#more button', '#more'],
-  /** Pre-2024 comments, kept as a fallback (YH-bili, BP-bili). */
+  /** The menu `#more` opens: `bili-comment-menu` → `#options` → `li` (BE v3.ts adds items there). */
+  commentMenu: 'bili-comment-menu',
+  commentMenuItem: '#options li',
+  /** Pre-2024 comments `.reply-list>.reply-item`, `.user-name[data-user-id]` (HGZ-B, UTags, BP, YH). */
   legacyComment: '.reply-item, .sub-reply-item',
   legacyText: '.reply-content',
   legacyAuthor: ['.user-name[data-user-id]', '.sub-user-name[data-user-id]', '[data-user-id]'],
-  /** Video page. */
+  /** Video title `h1.video-title`, `.video-info-title .video-title` (UTags 013, BC). */
   videoTitle: 'h1.video-title, .video-info-title h1',
+  /** `.video-desc-container .basic-desc-info`, `#v_desc`, `.desc-info-text` (BC, BE). */
   videoDesc: ['.basic-desc-info', '.desc-info-text', '#v_desc .desc-info'],
+  /** `.up-name`, `.up-detail .up-description` (BC upInfo.scss, BE). */
   upName: ['.up-info-container a.up-name', '.up-detail-top a.up-name', 'a.up-name'],
   upBio: '.up-info-container .up-description, .up-description',
+  /** `.video-toolbar-right .video-complaint` (BC toolbar.scss, BE): the one 举报 shown statically. */
   complaint: '.video-toolbar-right .video-complaint',
-  /** Danmaku list rows in the player side panel (guessed shape; the overlay has no ids). */
+  /**
+   * Danmaku list rows `.bpx-player-dm-wrap .dm-info-row` → `.dm-info-dm`, `.dm-info-report-btn`
+   * (BE dark-slice-15.scss, U14). No source shows a `dmid` attribute: rows are keyed by time + text.
+   */
   danmaku: '.dm-info-row, .danmaku-info-row',
   danmakuText: ['.dm-info-dm', '.danmaku-info-danmaku'],
-  /** Video cards: home feed, search, space (BC-home). */
+  danmakuTime: '.dm-info-time',
+  danmakuReport: '.dm-info-report-btn',
+  /** Video cards `.bili-video-card`, `.feed-card`, `.bili-feed-card` (BC homepage.ts, UTags, ELC). */
   card: '.bili-video-card, .small-item[data-aid]',
-  cardTitle: ['.bili-video-card__info--tit', 'a.title'],
+  /** `.bili-video-card__info--tit`; the new space layout's `.bili-video-card__title` (UTags, U13). */
+  cardTitle: ['.bili-video-card__info--tit', '.bili-video-card__title', 'a.title'],
+  /** `--owner` href has space.bilibili.com/<mid>, `--author` the name (BC homepage.ts). */
   cardOwner: '.bili-video-card__info--owner',
   cardAuthor: '.bili-video-card__info--author',
-  /** Space header, 2024 layout then the old one (guessed from class names). */
+  /** Space header: `.upinfo-detail__top .nickname` / `#h-name`, bio `.upinfo-detail__bottom .pure-text` / `#h-sign` (HGZ-B, UTags, U13, BE, BC). */
   spaceBio: '.upinfo-detail__bottom .pure-text, #h-sign, .h-sign',
   spaceName: ['.upinfo-detail__top .nickname', '#h-name', '.nickname'],
+  /** The space page's 举报 (guess: U13 saw a `.vui_popover` "more" menu, its trigger unnamed). */
   spaceOps: ['.operations', '.h-action'],
-  /** Dynamics (BC-dyn) and opus pages. */
+  /** Dynamics `.bili-dyn-item`, `.bili-dyn-title__text`, `.bili-rich-text__content`, `.dyn-card-opus__*` (BC dynamic.ts, BE). */
   dynItem: '.bili-dyn-item, .opus-detail',
   dynText:
     '.bili-dyn-content .bili-rich-text__content, .dyn-card-opus__title, .dyn-card-opus__summary, .opus-module-title__text, .opus-module-content',
+  /** `.opus-module-author__name` is unverified. */
   dynName: ['.bili-dyn-title__text', '.opus-module-author__name'],
-  dynMenu: ['.bili-dyn-more__menu', '.opus-more__menu'],
+  /** Menus `.bili-dyn-more__menu`, `.opus-more__menu`, `.more-panel` (BC dynamic.ts). */
+  dynMenu: ['.bili-dyn-more__menu', '.opus-more__menu', '.more-panel'],
   spaceLink: 'a[href*="space.bilibili.com/"]',
   reportLabels: ['举报'],
 };
@@ -233,7 +256,7 @@ function commentBlock(host: Element): TextBlock | null {
     stringOf(data?.rpid_str ?? data?.rpid) ??
     `h${hash(`${mid ?? ''}\n${textOf(contents)}`)}`;
   const actions = own.querySelector(selectors.actions)?.shadowRoot;
-  const report = actions ? firstOf(actions, selectors.more) : null;
+  const more = actions ? firstOf(actions, selectors.more) : null;
   return {
     key: `comment:${rpid}`,
     kind: isReply ? 'reply' : 'comment',
@@ -241,7 +264,45 @@ function commentBlock(host: Element): TextBlock | null {
     text: [contents],
     ...(mid ? { author: account(mid, handle) } : {}),
     ...(mid && name ? { authorElement: name } : {}),
-    ...(report ? { reportEntry: report } : {}),
+    // 举报 is an item of the menu `#more` opens, not `#more` itself (BE v3.ts, BC basic.ts).
+    ...(more && actions ? { reportMenu: commentMenu(more, actions) } : {}),
+    // A reply is read with its thread's comment (looked up only for replies, when asked).
+    ...(isReply
+      ? {
+          get context() {
+            const thread = composedClosest(host, selectors.thread);
+            const text = thread && threadContents(thread);
+            return text ? [text] : undefined;
+          },
+        }
+      : {}),
+  };
+}
+
+/** The text of a thread's own comment: thread → bili-comment-renderer → bili-rich-text #contents. */
+function threadContents(thread: Element): Element | null {
+  const own =
+    thread.shadowRoot?.querySelector(selectors.commentRenderer)?.shadowRoot ?? thread.shadowRoot;
+  return (
+    own?.querySelector(selectors.richText)?.shadowRoot?.querySelector(selectors.richContents) ??
+    null
+  );
+}
+
+/** The 举报 item of the `bili-comment-menu` a comment's `#more` opens, in its own shadow root. */
+function commentMenu(more: Element, actions: ShadowRoot): ReportMenu {
+  return {
+    trigger: more,
+    control() {
+      for (const menu of actions.querySelectorAll(selectors.commentMenu)) {
+        const scope = menu.shadowRoot ?? menu;
+        for (const item of scope.querySelectorAll(selectors.commentMenuItem)) {
+          const found = labelled(item, selectors.reportLabels);
+          if (found) return found;
+        }
+      }
+      return null;
+    },
   };
 }
 
@@ -253,11 +314,25 @@ function legacyCommentBlock(item: Element): TextBlock | null {
   const link = firstNamed(item, selectors.legacyAuthor, own);
   const mid = link?.getAttribute('data-user-id') ?? null;
   const key = attr(item, ['data-rpid', 'data-id']) ?? `h${hash(`${mid ?? ''}\n${textOf(body)}`)}`;
+  const reply = item.matches('.sub-reply-item');
   return {
     key: `comment:${key}`,
-    kind: item.matches('.sub-reply-item') ? 'reply' : 'comment',
+    kind: reply ? 'reply' : 'comment',
     element: item,
     text: [body],
+    ...(reply
+      ? {
+          get context() {
+            const parent = item.parentElement?.closest('.reply-item');
+            const text = parent
+              ? [...parent.querySelectorAll(selectors.legacyText)].find(
+                  (e) => e.closest(selectors.legacyComment) === parent,
+                )
+              : undefined;
+            return text ? [text] : undefined;
+          },
+        }
+      : {}),
     ...(mid && urls.mid.test(mid) ? { author: account(mid, textOf(link!)) } : {}),
     ...(mid && link && textOf(link) ? { authorElement: link } : {}),
   };
@@ -324,11 +399,20 @@ function spaceBioBlock(bio: Element, page: URL | null): TextBlock | null {
 }
 
 function danmakuBlock(row: Element): TextBlock | null {
-  const id = attr(row, ['dmid', 'data-dmid']);
   const text = firstOf(row, selectors.danmakuText);
-  if (!id || !text) return null;
+  if (!text || !textOf(text)) return null;
+  const time = row.querySelector(selectors.danmakuTime);
+  const id =
+    attr(row, ['dmid', 'data-dmid']) ?? `h${hash(`${time ? textOf(time) : ''}\n${textOf(text)}`)}`;
+  const report = row.querySelector(selectors.danmakuReport);
   // Danmaku carry only a hash of the sender's mid: no account.
-  return { key: `danmaku:${id}`, kind: 'danmaku', element: row, text: [text] };
+  return {
+    key: `danmaku:${id}`,
+    kind: 'danmaku',
+    element: row,
+    text: [text],
+    ...(report ? { reportEntry: report } : {}),
+  };
 }
 
 function cardBlock(card: Element, page: URL | null): TextBlock | null {

@@ -2,7 +2,7 @@
  * How the site adapters walk a page. What to read (selectors, URL patterns, labels) is each
  * adapter's own data, passed in; nothing here knows a site.
  */
-import type { Account, TextBlock } from './adapter';
+import type { Account, ReportMenu, TextBlock } from './adapter';
 import type { PlatformId } from './platforms';
 
 /**
@@ -190,6 +190,38 @@ export function reportControl(
     if (found) return found;
   }
   return null;
+}
+
+/**
+ * A report control behind `trigger`'s menu. Once the menu is open, the control is a leaf labelled
+ * with one of `labels` inside one of `menus` (the platform's own popups): in `near` (the block,
+ * where menus render in place), and with `anywhere` then in the trigger's whole document or shadow
+ * root (popups rendered at the end of the page).
+ */
+export function menuReport(
+  trigger: Element,
+  menus: string,
+  labels: readonly string[],
+  options: { open?: ReportMenu['open']; near?: Element; anywhere?: boolean } = {},
+): ReportMenu {
+  return {
+    trigger,
+    ...(options.open ? { open: options.open } : {}),
+    control() {
+      const roots: ParentNode[] = [];
+      if (options.near) roots.push(options.near);
+      if (options.anywhere || !options.near) {
+        roots.push(trigger.getRootNode() as unknown as ParentNode);
+      }
+      for (const root of roots) {
+        for (const menu of select(root, menus)) {
+          const found = labelled(menu, labels);
+          if (found) return found;
+        }
+      }
+      return null;
+    },
+  };
 }
 
 /** Whether an element is `scope`'s own, not an item's nested inside it (a reply's 举报 in a comment). */

@@ -1,13 +1,15 @@
 /**
  * Douyin (抖音): video/note descriptions, 精选 and search cards, profile bios, comments and replies.
- * Hooks are data-e2e attributes, aweme ids and /user/<sec_uid> links; hashed classes (`.tpc3FG9j`)
- * only as a last resort. DOM facts and sources: ../shared/domain/platforms.md §1, §2.1.
- * Evidence for each selector: ../shared/domain/dom-evidence.md §1.
+ * Hooks are data-e2e attributes, aweme ids and /user/<sec_uid> links. Hashed classes (`.C7LroK_h`,
+ * `.tpc3FG9j`) differ between builds, so comment text is read from the layout, not by class.
+ * Evidence for each selector, cited beside it: ../shared/domain/dom-evidence.md §1 (WS, SX, UTags,
+ * U1–U5, U23) and ../shared/domain/platforms.md §2.1; what no source names is marked "guess".
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
   BlockSet,
   hash,
+  menuReport,
   isElement,
   linkedId,
   pageUrl,
@@ -76,40 +78,64 @@ const urls = {
 };
 
 const selectors = {
-  /** Description of a video or image note: detail page, feed slide, modal (SX-dy, WS-dy-filter). */
+  /** Description of a video or image note: detail page, feed slide, modal (SX, WS DouYinVideoPlayer.ts). */
   desc: '[data-e2e="video-desc"]',
-  /** The item a description sits in; its author and 举报 are found inside it, outside comments. */
+  /** The item a description sits in (WS, SX); `feed-item` was not seen in any source (guess). */
   item: '[data-e2e="video-detail"], [data-e2e="note-detail"], [data-e2e="feed-active-video"], [data-e2e="feed-item"], .sliderVideo',
-  /** Attributes that carry the aweme id (`.sliderVideo` also has a `video_<id>` class). */
-  awemeIdAttributes: ['data-e2e-aweme-id', 'data-e2e-vid', 'data-aweme-id'],
-  /** Where the item's author link is. */
+  /** `data-aweme-id` on 精选 cards (SX); the other two are unverified; slides carry `video_<id>`. */
+  awemeIdAttributes: ['data-aweme-id', 'data-e2e-aweme-id', 'data-e2e-vid'],
+  /** Where the item's author link is (SX, WS DouYinVideoBlock_RightToolbar.ts, note/css/block.css). */
   postAuthor: [
     '[data-e2e="user-info"] a[href*="/user/"]',
     '[data-e2e="feed-video-nickname"]',
     '[data-e2e="video-avatar"]',
   ],
-  /** Comment and reply items, in `[data-e2e="comment-list"]` inside `#videoSideCard` (WS-dy-player). */
+  /** Comment and reply items (WS DouYinVideoPlayer.ts, UTags, U1, U2). */
   comment: '[data-e2e="comment-item"]',
+  /**
+   * The comment panel: `[data-e2e="comment-list"]` in `#videoSideCard` (WS, UTags). Comment items
+   * outside it are the page's hidden pre-rendered copies (U4).
+   */
+  commentScope: '[data-e2e="comment-list"], #videoSideCard',
+  /** The name line of a comment (UTags `[data-e2e="comment-item"] .comment-item-info-wrap a`). */
+  commentInfo: '.comment-item-info-wrap',
+  /** The action row after the text (U2's extractor skips it). */
+  commentStats: '.comment-item-stats-container',
+  /** `.comment-item-info-wrap a[href*='douyin.com/user/']` (UTags, U23). */
   commentAuthor: ['.comment-item-info-wrap a[href*="/user/"]', 'a[href*="/user/"]'],
-  /** The comment text: hashed class seen in scrapers, then the block after the name line. */
-  commentText: ['.C7LroK_h', '.comment-item-info-wrap + div', 'span.WFJiGxr7'],
-  /** 精选 cards (SX-dy), search results and a profile's post list. */
+  /** None: the text's classes are hashed per build (U1, U2, U5), so it is read from the layout. */
+  commentText: [],
+  /** No source shows a comment id attribute (U1, U3): read one if a build adds it, else hash. */
+  commentId: ['data-cid', 'data-comment-id'],
+  /** 精选 cards `.discover-video-card-item[data-aweme-id]` (SX, ELC), search `ul[data-e2e="scroll-list"] li` (WS DouYinSearch.ts). */
   card: '.discover-video-card-item[data-aweme-id], [data-e2e="scroll-list"] > li',
+  /** Card title: the hashed `.tpc3FG9j` (SX, one build) or `video-title` (unverified). */
   cardTitle: ['.tpc3FG9j', '[data-e2e="video-title"]'],
+  /** Card author: the hashed `.hNV3zCze` (SX), else the card's profile link. */
   cardAuthor: ['.hNV3zCze a[href*="/user/"]', 'a.hNV3zCze', 'a[href*="/user/"]'],
-  /** A profile's own posts: cards there without an author line are the profile owner's. */
+  /** A profile's own posts: cards there without an author line are the profile owner's (guess). */
   ownPosts: '[data-e2e="user-post-list"]',
-  /** Profile header (WS-dy-user). */
+  /** Profile header (WS DouYinUser.ts, DouYinUserBlockInfo.ts); name = first `h1` (UTags). */
   profile: '[data-e2e="user-detail"] [data-e2e="user-info"]',
   profileName: ['h1'],
+  /** Profile bio: no source names it (guess). */
   bio: ['[data-e2e="user-info-desc"]', '[class*="signature"]'],
-  /** Attributes that carry the comment id. */
-  commentId: ['data-cid', 'data-comment-id', 'data-id'],
-  /** Label of the platform's own report control (player menu, comment menu). */
   reportLabels: ['举报'],
-  /** The menus it sits in: the player's ··· menu, a comment's and a profile's ··· menu. */
-  reportAreas: '.player-more-menu, .comment-more-menu',
+  /** A comment's and a profile's ··· menu (guess: no source describes them). */
+  reportAreas: '.comment-more-menu',
+  /**
+   * The player's right-click menu holds 举报; it renders only on right-click, positioned by inline
+   * style inside `.basePlayerContainer` (WS DouYinVideoBlock_RightMenu.ts).
+   */
+  player: '.basePlayerContainer',
+  playerMenu: '.basePlayerContainer div[style*="top:"][style*="left:"]',
 };
+
+/**
+ * The hidden copies of the first comments (U4) are 0×0 boxes: the first this many comment items a
+ * scan meets are measured (reading a box forces layout, so not every item of a 5,000-item page).
+ */
+const MEASURED_COMMENTS = 24;
 
 /** @mentions and user links inside text are other people's names, not the author's words. */
 const ignore = ['a.mention', 'a[href*="/user/"]'];
@@ -123,6 +149,17 @@ const items = itemBlocks({
   },
   cardId: (card) => card.getAttribute('data-aweme-id') ?? linkedId(card, itemIdOf),
   query: descendants,
+  commentBody,
+  parent: parentComment,
+  reportMenu: (scope, kind) => {
+    const player = kind === 'post' ? scope.querySelector(selectors.player) : null;
+    return player
+      ? menuReport(player, selectors.playerMenu, selectors.reportLabels, {
+          open: 'contextmenu',
+          near: scope,
+        })
+      : null;
+  },
 });
 
 export const douyin: SiteAdapter = {
@@ -139,9 +176,70 @@ export const douyin: SiteAdapter = {
     yield* found.readLazily(each(selectors.desc), (desc) => descBlock(desc, page));
     yield* found.readLazily(each(selectors.profile), (header) => items.bio(header, page));
     yield* found.readLazily(each(selectors.card), (card) => items.card(card, page));
-    yield* found.readLazily(each(selectors.comment), items.comment);
+    let measured = 0;
+    const shown = (item: Element) => {
+      if (!item.closest(selectors.commentScope)) return false;
+      return measured++ >= MEASURED_COMMENTS || !isHiddenCopy(item);
+    };
+    yield* found.readLazily(each(selectors.comment), (item) =>
+      shown(item) ? items.comment(item) : null,
+    );
   },
 };
+
+/**
+ * A 0×0 comment item in a laid-out list: one of the hidden pre-rendered copies (U4). Without
+ * layout (a detached tree, a test DOM) every box is 0×0, so nothing counts as hidden there.
+ */
+function isHiddenCopy(item: Element): boolean {
+  const list = item.closest(selectors.commentScope)?.getBoundingClientRect();
+  if (!list || (list.width === 0 && list.height === 0)) return false;
+  // A copied thread's replies have boxes of their own, clipped by the copy's 0×0 box.
+  for (
+    let n: Element | null | undefined = item;
+    n;
+    n = n.parentElement?.closest(selectors.comment)
+  ) {
+    const box = n.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) return true;
+  }
+  return false;
+}
+
+/**
+ * A comment's own text, read as U2's extractor does: the first block beside its name line
+ * (`.comment-item-info-wrap`) that is not the action row nor a reply list, whatever it is named.
+ */
+function commentBody(item: Element): Element | null {
+  const info = [...item.querySelectorAll(selectors.commentInfo)].find(
+    (e) => e.closest(selectors.comment) === item,
+  );
+  const row = info?.parentElement;
+  if (!info || !row) return null;
+  for (const part of row.children) {
+    if (part === info || part.matches(selectors.commentStats)) continue;
+    if (part.matches(selectors.comment) || part.querySelector(selectors.comment)) continue;
+    if (textOf(part)) return part;
+  }
+  return null;
+}
+
+/**
+ * The comment a reply answers. Replies sit in a reply container beside the main comment inside
+ * one thread (U2), or inside the comment's own item: either way the thread, the list's child that
+ * holds the item, starts with the comment it answers.
+ */
+function parentComment(item: Element): Element | null {
+  let thread: Element = item;
+  while (thread.parentElement && !thread.parentElement.matches(selectors.commentScope)) {
+    thread = thread.parentElement;
+  }
+  if (!thread.parentElement) return null;
+  const first = thread.matches(selectors.comment)
+    ? thread
+    : thread.querySelector(selectors.comment);
+  return first && first !== item ? first : null;
+}
 
 function pageKind(url: URL): PageKind | null {
   if (!urls.host.test(url.hostname) || urls.live.test(url.hostname)) return null;

@@ -3,7 +3,7 @@
  * bio, feed cards with a title and author link, comments with nested replies and a 举报 menu. Each
  * adapter passes its selectors and how its links name accounts; nothing here knows a site.
  */
-import type { Account, TextBlock } from './adapter';
+import type { Account, ReportMenu, TextBlock } from './adapter';
 import {
   attr,
   firstOf,
@@ -53,6 +53,15 @@ export interface ItemSite {
   commentId?(item: Element): string | null;
   /** How to query inside comments (Douyin splits descendant selectors). */
   query?: Query;
+  /** A comment's own text where no selector names it (Douyin reads it from the layout). */
+  commentBody?(item: Element): Element | null;
+  /**
+   * The comment a reply answers, where replies sit beside their parent rather than inside it;
+   * else the comment item a reply is nested in.
+   */
+  parent?(item: Element): Element | null;
+  /** The menu a block's 举报 sits behind, when `scope` shows no report control itself. */
+  reportMenu?(scope: Element, kind: 'post' | 'bio' | 'comment'): ReportMenu | null;
 }
 
 export interface ItemBlocks {
@@ -75,6 +84,15 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
   const reportIn = (scope: Element, userContent: readonly (Element | null | undefined)[]) =>
     reportControl(scope, s.reportAreas, s.reportLabels, userContent, notNestedIn(scope, s.comment));
 
+  const bodyOf = (item: Element) =>
+    site.commentBody
+      ? site.commentBody(item)
+      : firstOwn(item, s.commentText, s.comment, undefined, query);
+  const parentOf = (item: Element) =>
+    site.parent ? site.parent(item) : (item.parentElement?.closest(s.comment) ?? null);
+  const menuOf = (scope: Element, kind: 'post' | 'bio' | 'comment') =>
+    site.reportMenu?.(scope, kind) ?? null;
+
   const nameIn = (scope: ParentNode | null) => {
     const name = scope && firstOf(scope, s.profileName);
     return { name, text: name ? textOf(name) : '' };
@@ -86,6 +104,7 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
     post(element, kind, id, scope) {
       const link = firstOutside(scope, s.postAuthor, s.comment, query);
       const report = reportIn(scope, [element, link]);
+      const menu = report ? null : menuOf(scope, 'post');
       return {
         key: `${kind}:${id}`,
         kind,
@@ -93,6 +112,7 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
         text: [element],
         ...site.authorOf(link),
         ...(report ? { reportEntry: report } : {}),
+        ...(menu ? { reportMenu: menu } : {}),
       };
     },
 
@@ -103,6 +123,7 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
       const author = site.owner(page, text);
       if (!author) return null;
       const report = reportIn(header, [bio, name]);
+      const menu = report ? null : menuOf(header, 'bio');
       return {
         key: `bio:${author.id}`,
         kind: 'bio',
@@ -111,6 +132,7 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
         author,
         ...(name ? { authorElement: name } : {}),
         ...(report ? { reportEntry: report } : {}),
+        ...(menu ? { reportMenu: menu } : {}),
       };
     },
 
@@ -135,7 +157,7 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
     },
 
     comment(item) {
-      const body = firstOwn(item, s.commentText, s.comment, undefined, query);
+      const body = bodyOf(item);
       if (!body) return null;
       const link = firstOwn(item, s.commentAuthor, s.comment, body, query);
       const who = site.authorOf(link);
@@ -143,7 +165,7 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
         site.commentId?.(item) ??
         attr(item, s.commentId ?? []) ??
         `h${hash(`${who.author?.id ?? ''}\n${textOf(body)}`)}`;
-      const reply = s.reply ? item.matches(s.reply) : !!item.parentElement?.closest(s.comment);
+      const reply = s.reply ? item.matches(s.reply) : parentOf(item) !== null;
       return {
         key: `comment:${id}`,
         kind: reply ? 'reply' : 'comment',
@@ -154,8 +176,8 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
         ...(reply
           ? {
               get context() {
-                const parent = item.parentElement?.closest(s.comment);
-                const text = parent && firstOwn(parent, s.commentText, s.comment, undefined, query);
+                const parent = parentOf(item);
+                const text = parent && bodyOf(parent);
                 return text ? [text] : undefined;
               },
             }
@@ -164,6 +186,11 @@ export function itemBlocks(site: ItemSite): ItemBlocks {
         // was a third of the page scan (bench:page).
         get reportEntry() {
           return reportIn(item, [body, link, who.authorElement]) ?? undefined;
+        },
+        get reportMenu() {
+          return reportIn(item, [body, link, who.authorElement])
+            ? undefined
+            : (menuOf(item, 'comment') ?? undefined);
         },
       };
     },

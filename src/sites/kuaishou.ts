@@ -1,8 +1,9 @@
 /**
  * Kuaishou (快手): short-video captions, video cards, profile bios, comments and replies.
- * Accounts are keyed by the /profile/<userId> path. Only the comment DOM has a public source
- * (../shared/domain/platforms.md §2.2, "unverified"); the rest follows the same names and is marked as guessed.
- * Evidence for each selector: ../shared/domain/dom-evidence.md §2.
+ * Accounts are keyed by the /profile/<userId> path. Evidence for each selector, cited beside it:
+ * ../shared/domain/dom-evidence.md §2 (the U15 MediaCrawler-fork extractor, U16 Selenium bot,
+ * U17 detail extractor) and ../shared/domain/platforms.md §2.2; cards, the profile header and 举报
+ * have no source and are marked "guess".
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -52,32 +53,44 @@ const urls = {
 };
 
 const selectors = {
-  /** The caption of the video on its detail page (guessed). */
-  caption: '.short-video-info .video-info-title',
-  /** The detail's info panel: its author and 举报 are inside (guessed). */
-  captionScope: '.short-video-info',
-  postAuthor: ['.profile-user a.profile-user-name', 'a[href*="/profile/"]'],
-  /** Comment and reply items (platforms.md §2.2, one scraper). */
+  /**
+   * The detail's info panel `.short-video-info-container` (U17, U16): its title `.video-info-title`
+   * and its description `.short-video-info-container-detail` (U17; `> p` in U16).
+   */
+  captionScope: '.short-video-info-container',
+  caption:
+    '.short-video-info-container .video-info-title, .short-video-info-container .short-video-info-container-detail',
+  captionTitle: '.video-info-title',
+  /** The author's name `.profile-user-name-title` (U17), inside its profile link (guess). */
+  postAuthor: [
+    '.profile-user-name-title',
+    '.profile-user a.profile-user-name',
+    'a[href*="/profile/"]',
+  ],
+  /** Comment and reply items in `div.comment-container.vertical-comment` (U15, U16). */
   comment: '.comment-item.comment-list-item',
+  /** `.author-name`; `.comment-item-author a[href]` → /profile/<id> (U15). */
   commentAuthor: [
     '.comment-item-author a.author-name',
     '.comment-item-author a[href*="/profile/"]',
     'a[href*="/profile/"]',
   ],
+  /** `.comment-item-content`, `div.comment-item-content > span` (U15, U16). */
   commentText: ['.comment-item-content'],
+  /** No source shows a comment id in the DOM (U15 takes ids from hrefs): read one if present, else hash. */
   commentId: ['data-comment-id', 'data-id'],
-  /** Video cards on the home feed, search and profile pages (guessed). */
+  /** Video cards on the home feed, search and profile pages (guess). */
   card: '.video-card',
   cardTitle: ['.video-card-title', '.video-info-title'],
   cardAuthor: ['.video-card-author a[href*="/profile/"]', 'a[href*="/profile/"]'],
-  /** A profile's own videos: cards there without an author line are the owner's (guessed). */
+  /** A profile's own videos: cards there without an author line are the owner's (guess). */
   ownPosts: '.user-photo-list',
-  /** Profile header (guessed). */
+  /** Profile header (guess). */
   profile: '.user-detail',
   profileName: ['.user-name'],
   bio: ['.user-desc'],
   reportLabels: ['举报'],
-  /** The ··· menus of videos and profiles, and a comment's action row (guessed, like the rest). */
+  /** The ··· menus of videos and profiles, and a comment's action row (guess). */
   reportAreas: '.more-menu, .comment-item-footer',
 };
 
@@ -123,10 +136,13 @@ function pageKind(url: URL): PageKind | null {
   return null;
 }
 
+/** The video's title (a title block) or description (its post block), keyed by the video id. */
 function captionBlock(caption: Element, page: URL | null): TextBlock | null {
+  if (!textOf(caption)) return null;
   const scope = caption.closest(selectors.captionScope) ?? caption;
   const id = (page && urls.video.exec(page.pathname)?.[1]) ?? `h${hash(textOf(caption))}`;
-  return items.post(caption, 'post', id, scope);
+  const kind = caption.matches(selectors.captionTitle) ? 'title' : 'post';
+  return items.post(caption, kind, id, scope);
 }
 
 function authorOf(link: Element | null | undefined): Author {

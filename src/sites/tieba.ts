@@ -1,9 +1,12 @@
 /**
- * Baidu Tieba (百度贴吧), legacy server-rendered PC pages: thread titles, floors (楼层) and 楼中楼
- * replies, forum thread lists, search results, profile bios. Hooks are the `data-field` JSON on
- * floors, 楼中楼 items and list items, and /home/main?id=<portrait> links. DOM facts and sources:
- * ../shared/domain/platforms.md §1, §2.8.
- * Evidence for each selector: ../shared/domain/dom-evidence.md §8.
+ * Baidu Tieba (百度贴吧): thread titles, floors (楼层) and 楼中楼 replies, forum thread lists,
+ * search results and profile bios of the legacy server-rendered PC pages, and the thread cards of
+ * the 2026 PC layout (a Vue single-page app). Hooks are the `data-field` JSON on floors, 楼中楼
+ * items and list items, /home/main?id=<portrait> links and, in the new layout, `.threadcardclass`
+ * cards linking /p/<tid>. Evidence for each selector, cited beside it:
+ * ../shared/domain/dom-evidence.md §8 (MKT, TBM, MediaCrawler's 2024 page captures and its 2026
+ * rewrite, U21, WS) and ../shared/domain/platforms.md §2.8. No public source describes a 2026
+ * thread (/p/<tid>) page yet: those pages are read only where they keep the legacy floors.
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -11,6 +14,7 @@ import {
   firstNamed,
   firstOf,
   hash,
+  menuReport,
   reportControl,
   pageUrl,
   parseUrl,
@@ -46,6 +50,12 @@ const examples: readonly SiteExample[] = [
     kind: 'search',
     fixture: 'tieba/f/search/res.html',
   },
+  // The 2026 layout (Vue SPA, `.threadcardclass` cards) at the same URL (dom-evidence.md §8).
+  {
+    url: 'https://tieba.baidu.com/f/search/res?ie=utf-8&qw=%E5%80%BA%E5%8A%A1%E4%BC%98%E5%8C%96',
+    kind: 'search',
+    fixture: 'tieba/f/search/res.2026.html',
+  },
 ];
 
 /** URL patterns (MKT-post, WS-tb-url, MC-tb-help). */
@@ -61,39 +71,59 @@ const urls = {
 };
 
 const selectors = {
+  /** `#j_core_title_wrap>.core_title_txt` (MKT, MC note_detail.html). */
   title: '.core_title_txt',
-  /** Floors (MKT-post, CC-tb). */
+  /** Floors `#j_p_postlist>.l_post`, `.l_post.j_l_post` with `data-field` JSON (MKT, TBM, MC, ELC). */
   floor: '#j_p_postlist > .l_post[data-field], .l_post[data-field], .j_l_post[data-field]',
+  /** `id="post_content_<pid>" class="d_post_content j_d_post_content"` (MC note_detail.html). */
   floorText: '.d_post_content',
+  /** `a.p_author_name j_user_card` → /home/main?id=tb.1.… (MC, MKT, TBM `.p_author_name, .d_name a`). */
   floorAuthor: ['a.p_author_name', '.d_name a[href*="/home/main"]', 'a.p_author_face'],
-  /** 楼中楼, lazily loaded (`.loading_reply` until then). */
+  /** 楼中楼, lazily loaded (`.loading_reply` until then; MKT). */
   replyArea: '.core_reply_wrapper',
+  /** `li.lzl_single_post j_lzl_s_p` with single-quoted `data-field` (MC note_sub_comments.html, MKT). */
   reply: '.core_reply_wrapper li[data-field], li.lzl_single_post[data-field]',
   replyText: '.lzl_content_main',
+  /** `.lzl_cnt > a.j_user_card` (class `at j_user_card`; MC, TBM). */
   replyAuthor: ['.lzl_cnt a.j_user_card', 'a.j_user_card', 'a[href*="/home/main"]'],
-  /** Forum thread list (MKT-bar). */
+  /** The floor a 楼中楼 item answers: the `.l_post` its reply area sits in. */
+  floorItem: '.l_post',
+  /** Forum thread list `li.j_thread_list … thread_item_box[data-field]` (MC tieba_note_list.html, MKT). */
   thread: '#thread_list > li.j_thread_list, li.thread_item_box, li.j_thread_list[data-field]',
   threadTitle: 'a.j_th_tit',
   threadText: '.threadlist_abs, .threadlist_text > div',
+  /** `.tb_icon_author` holds the author's `frs-author-name` (`.tb_icon_author_rely` the last replier's). */
   threadAuthor: [
     '.tb_icon_author a.frs-author-name',
     'a.frs-author-name',
     '.threadlist_author a[href*="/home/main"]',
   ],
-  /** Search results (MKT-post searchPage). */
+  /** Legacy search results `.s_post`, `.p_title a`, `.p_content` (MKT searchPage.ts, MC help.py). */
   result: '.s_post_list > .s_post, .s_post',
   resultTitle: '.p_title a',
   resultText: '.p_content',
   resultAuthor: 'a[href*="/home/main"]',
-  /** Profile (guessed from the legacy i-home class names). */
+  /**
+   * The 2026 layout's thread cards `.threadcardclass.thread-new3` (MC tests/test_tieba_extractor.py,
+   * U21; `.scroll-list-wrapper .threadcardclass` on mobile, WS): link `a.action-link-bg[href*="/p/"]`,
+   * title `.title-wrap`, abstract `.abstract-wrap`, author `.attention-wrap`.
+   */
+  card: '.threadcardclass',
+  cardLink: 'a.action-link-bg[href*="/p/"]',
+  cardTitle: '.title-wrap',
+  cardText: '.abstract-wrap',
+  cardAuthor: '.attention-wrap',
+  /** Profile (guess: from the legacy i-home class names; MC moved creator pages to an API). */
   profileBio: '.userinfo_shortinfo, .ihome_aside_intro',
   profileName: ['.userinfo_username', '.userinfo_title'],
   profileThread: '#new_list > li, .new_list > li',
   profileThreadTitle: '.thread_name a, .title a',
   profileThreadText: '.n_txt',
   reportLabel: '举报',
-  /** Where a floor's and a 楼中楼 item's 举报 sit: the floor's tail, the reply's action line. */
-  reportAreas: '.post-tail-wrap, .j_jb_ele, .lzl_jb, .lzl_content_reply',
+  /** A floor's 举报 in its tail (`.post-tail-wrap`, `.j_jb_ele`; guess). */
+  reportAreas: '.post-tail-wrap, .j_jb_ele, .lzl_content_reply',
+  /** A 楼中楼 item's `<span class="lzl_jb" style="display:none;">`, filled on hover (MC). */
+  replyReport: '.lzl_jb',
 };
 
 /** @mentions inside floors and 楼中楼 (`<a class="at">`), not the author's words. */
@@ -114,6 +144,7 @@ export const tieba: SiteAdapter = {
     yield* found.readLazily(within(root, selectors.reply), replyBlock);
     yield* found.readLazily(within(root, selectors.thread), threadBlock);
     yield* found.readLazily(within(root, selectors.result), resultBlock);
+    yield* found.readLazily(within(root, selectors.card), cardBlock);
     yield* found.readLazily(within(root, selectors.profileBio), (bio) => bioBlock(bio, page));
     yield* found.readLazily(within(root, selectors.profileThread), (item) =>
       profileThreadBlock(item, page),
@@ -212,9 +243,15 @@ function replyBlock(item: Element): TextBlock | null {
   const own = (e: Element) => !body.contains(e);
   const link = firstNamed(item, selectors.replyAuthor, own);
   const who = authorOf(link, data?.portrait, undefined, data?.showname ?? data?.user_name);
-  const report =
-    item.querySelector('.lzl_jb_in') ??
-    reportControl(item, selectors.reportAreas, [selectors.reportLabel], [body, link], own);
+  const report = reportControl(
+    item,
+    `${selectors.reportAreas}, ${selectors.replyReport}`,
+    [selectors.reportLabel],
+    [body, link],
+    own,
+  );
+  // Empty until the item is hovered: the page fills its .lzl_jb then.
+  const hover = report ? null : item.querySelector(selectors.replyReport);
   return {
     key: `comment:${spid}`,
     kind: 'reply',
@@ -222,6 +259,50 @@ function replyBlock(item: Element): TextBlock | null {
     text: [body],
     ...who,
     ...(report ? { reportEntry: report } : {}),
+    ...(hover
+      ? {
+          reportMenu: menuReport(item, selectors.replyReport, [selectors.reportLabel], {
+            open: 'hover',
+            near: item,
+          }),
+        }
+      : {}),
+    // Read with the floor it answers (looked up only when the scanner asks).
+    get context() {
+      const floor = item.closest(selectors.replyArea)?.closest(selectors.floorItem);
+      const text = floor && ownFloorText(floor);
+      return text ? [text] : undefined;
+    },
+  };
+}
+
+/** A floor's own text, not its 楼中楼's. */
+function ownFloorText(floor: Element): Element | undefined {
+  return [...floor.querySelectorAll(selectors.floorText)].find(
+    (e) => e.closest(selectors.floorItem) === floor && !e.closest(selectors.replyArea),
+  );
+}
+
+/**
+ * A thread card of the 2026 layout. Its author is keyed only by a /home/main portrait link inside
+ * `.attention-wrap`; a card that shows a name alone gives no account.
+ */
+function cardBlock(card: Element): TextBlock | null {
+  const tid = urls.threadLink.exec(
+    card.querySelector(selectors.cardLink)?.getAttribute('href') ?? '',
+  )?.[1];
+  const title = card.querySelector(selectors.cardTitle);
+  const text = card.querySelector(selectors.cardText);
+  const parts = [title, text].filter((e): e is Element => !!e && textOf(e) !== '');
+  if (!tid || parts.length === 0) return null;
+  const area = card.querySelector(selectors.cardAuthor);
+  const link = area ? firstNamed(area, ['a[href*="/home/main"]']) : null;
+  return {
+    key: `thread:${tid}`,
+    kind: 'card',
+    element: card,
+    text: parts,
+    ...authorOf(link, undefined, undefined, undefined),
   };
 }
 

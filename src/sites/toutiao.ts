@@ -1,8 +1,9 @@
 /**
  * Toutiao (今日头条): article titles and bodies, 微头条 posts, video titles, feed and search cards,
  * profile bios, comments and replies. Accounts are the /c/user/token/<token>/ path (a ByteDance
- * sec-uid). Only the feed card DOM has a public source (../shared/domain/platforms.md §2.7); the rest is guessed.
- * Evidence for each selector: ../shared/domain/dom-evidence.md §7.
+ * sec-uid). Evidence for each selector, cited beside it: ../shared/domain/dom-evidence.md §7
+ * (UTags 041-toutiao.com.ts, the U18 comment crawler, U19/U20 article captures) and
+ * ../shared/domain/platforms.md §2.7; what no source names is marked "guess".
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -29,6 +30,8 @@ const examples: readonly SiteExample[] = [
   },
   { url: 'https://www.toutiao.com/item/7300000000000000501/', kind: 'article' },
   { url: 'https://www.toutiao.com/a7300000000000000501/', kind: 'article' },
+  // UTags treats /trending/<id> like /article/<id> (dom-evidence.md §7 summary).
+  { url: 'https://www.toutiao.com/trending/7300000000000000502/', kind: 'article' },
   {
     url: 'https://www.toutiao.com/w/7300000000000000601/',
     kind: 'post',
@@ -60,7 +63,7 @@ const examples: readonly SiteExample[] = [
 /** URL patterns (TT-talu; the others seen in public code, platforms.md §1). */
 const urls = {
   host: /(^|\.)toutiao\.com$/,
-  article: /^\/(?:(?:item|article|group)\/|a)(\d+)\/?$/,
+  article: /^\/(?:(?:item|article|group|trending)\/|a)(\d+)\/?$/,
   post: /^\/w\/a?(\d+)\/?$/,
   video: /^\/video\/(\d+)\/?$/,
   profile: /^\/c\/user\/(?:token\/)?([\w-]+)\/?$/,
@@ -69,27 +72,38 @@ const urls = {
   /** `/c/user/token/<token>/`; the older `/c/user/<numeric id>/`. */
   account: /^\/c\/user\/(token\/)?([\w-]+)/,
   /** Any item link: article, 微头条, video. */
-  item: /^\/(?:(?:item|article|group|w|video)\/|a)(\d+)/,
+  item: /^\/(?:(?:item|article|group|trending|w|video)\/|a)(\d+)/,
 };
 
 const selectors = {
-  /** A detail page's main column: its author and 举报 are found inside, outside comments (guessed). */
+  /** A detail page's main column: its author and 举报 are found inside, outside comments (guess). */
   detail: '.main-content',
-  /** Article and video titles (guessed). */
-  title: '.article-content > h1, .video-info > h1',
-  /** Article body (`.syl-article-base`) and 微头条 text (guessed). */
+  /** Article title `.article-content h1` (UTags, U19); video title `.ttp-video-extras-title h1` (UTags). */
+  title: '.article-content h1, .ttp-video-extras-title h1',
+  /** Article body `article.syl-article-base` (U19, U20); 微头条 text `.wtt-content` (guess). */
   body: 'article.syl-article-base, .wtt-content',
   postAuthor: [
+    // `.article-meta <span class="name"><a href="/c/user/token/MS4w…/">` (U20, U19).
     '.article-meta .name a[href*="/c/user/"]',
+    // `div[aria-label="作者信息"] a.user-name` (a public scraper).
+    '[aria-label="作者信息"] a.user-name[href*="/c/user/"]',
+    // Video and 微头条 bylines (guess).
     '.author-info a.user-name[href*="/c/user/"]',
     '.author-info a[href*="/c/user/"]',
   ],
-  /** Comments and their replies, nested in `.reply-list` (guessed). */
-  comment: '.comment-list .comment-item',
-  commentAuthor: ['a.user-name[href*="/c/user/"]', 'a[href*="/c/user/"]'],
-  commentText: ['.comment-content'],
-  commentId: ['data-comment-id', 'data-id'],
-  /** Feed cards (TT-puppeteer, TT-fishx) and search results (guessed). */
+  /** Comments: `.comment-info` items in `.ttp-comment-wrapper` (U18, U19). */
+  comment: '.ttp-comment-wrapper .comment-info',
+  /** Replies: the `.comment-info` items of a parent's `.replay-list` (U18). */
+  reply: '.replay-list .comment-info',
+  replyList: '.replay-list',
+  /**
+   * `.name` inside `.comment-info` (U18, which did not capture its link target): the name as a
+   * profile link or holding one, else any profile link in the item. A bare name keys no account.
+   */
+  commentAuthor: ['a.name[href*="/c/user/"]', '.name a[href*="/c/user/"]', 'a[href*="/c/user/"]'],
+  /** `.content` inside `.comment-info` (U18). No comment id in the DOM: keys are author+text hashes. */
+  commentText: ['.content'],
+  /** Feed cards `.feed-card-wrapper … a.title` (TT-puppeteer, TT-fishx); search results (guess). */
   card: '.feed-card-wrapper, .result-content',
   cardTitle: ['.feed-card-article-l a.title', 'a.title', '.cs-header a'],
   cardAuthor: [
@@ -97,14 +111,14 @@ const selectors = {
     '.cs-source a[href*="/c/user/"]',
     'a[href*="/c/user/"]',
   ],
-  /** A profile's own feed: cards there without an author line are the owner's (guessed). */
+  /** A profile's own feed: cards there without an author line are the owner's (guess). */
   ownPosts: '.profile-feed-list',
-  /** Profile header (guessed). */
-  profile: '.user-profile-info',
-  profileName: ['.user-name'],
-  bio: ['.user-desc'],
+  /** Profile header `.profile-info-wrapper` with `.name` (UTags); the bio class is a guess. */
+  profile: '.profile-info-wrapper',
+  profileName: ['.name'],
+  bio: ['.user-desc', '.desc'],
   reportLabels: ['举报'],
-  /** The report buttons of articles, posts and comments, and the profile's ··· menu (guessed). */
+  /** Report buttons and the profile's ··· menu (guess: no source names Toutiao's 举报). */
   reportAreas: '.report, .more-menu',
 };
 
@@ -114,6 +128,7 @@ const ignore = ['a.mention', 'a[href*="/c/user/"]'];
 const items = itemBlocks({
   selectors,
   authorOf,
+  parent: parentComment,
   owner: (page, name) => {
     const owner = pageOwner(page);
     return owner ? account(owner, name) : null;
@@ -155,6 +170,25 @@ function pageKind(url: URL): PageKind | null {
   if (urls.profile.test(path)) return 'profile';
   if (urls.search.test(path)) return 'search';
   if (urls.feed.test(path)) return 'feed';
+  return null;
+}
+
+/**
+ * The comment a reply answers: the `.comment-info` holding the reply's `.replay-list`, or the one
+ * beside that list in the thread (U18's selectors fit both nestings).
+ */
+function parentComment(item: Element): Element | null {
+  const list = item.closest(selectors.replyList);
+  if (!list) return null;
+  const holder = list.parentElement?.closest('.comment-info');
+  if (holder) return holder;
+  for (let n = list.previousElementSibling; n; n = n.previousElementSibling) {
+    if (n.matches('.comment-info')) return n;
+    const inner = [...n.querySelectorAll('.comment-info')].find(
+      (c) => !c.closest(selectors.replyList),
+    );
+    if (inner) return inner;
+  }
   return null;
 }
 

@@ -1,12 +1,13 @@
 /**
  * Weibo (微博): weibo.com feed, post detail and profile; s.weibo.com search; m.weibo.cn detail.
  * Hooks are the `usercard` attribute, /u/<uid> links, the time link's /<uid>/<mblogid> href and
- * `wbpro-*` / `woo-*` classes; CSS-module classes (`detail_wbtext_4CRf9`) only by their stable
- * part (`[class*="_wbtext_"]`). DOM facts and sources: ../shared/domain/platforms.md §1, §2.3.
+ * `wbpro-*` / `woo-*` classes; CSS-module classes (`_wbtext_1h76l_19`) only by their stable stem
+ * (`[class*="_wbtext_"]`).
  *
  * The PC feed is a vue-recycle-scroller that reuses item nodes for other posts, so every key and
  * author is read from the item's current content on each call and never cached per node.
- * Evidence for each selector: ../shared/domain/dom-evidence.md §3.
+ * Evidence for each selector, cited beside it: ../shared/domain/dom-evidence.md §3 (SX, YF, UTags,
+ * WS, ELC, U6–U8) and ../shared/domain/platforms.md §2.3; what no source names is marked "guess".
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -17,6 +18,7 @@ import {
   hash,
   hrefOf,
   isNamed,
+  menuReport,
   reportControl,
   linkUrl,
   pageUrl,
@@ -74,40 +76,47 @@ const urls = {
 };
 
 const selectors = {
-  /** PC post text (CSS-module class `detail_wbtext_<hash>`), main or retweeted (SX-wb). */
+  /** PC post text `._wbtext_1h76l_19` by its stem, main or retweeted (SX; public CSS). */
   pcText: '[class*="_wbtext_"]',
-  /** Fallback when the hashed class changes: the text wrappers themselves. */
+  /** Fallback when the stem changes: `.wbpro-feed-content`'s text wrappers (SX, JS-wb). */
   pcTextWrap: '.wbpro-feed-ogText, .wbpro-feed-reText',
-  /** The post an item view shows; `article` survives class renames (JS-wb, SX-wb). */
+  /** The post an item view shows: `.wbpro-scroller-item`, `.vue-recycle-scroller__item-view` (SX, ELC). */
   pcItem: 'article, .wbpro-scroller-item, .vue-recycle-scroller__item-view',
-  /** The retweeted original inside a post: the box (with its own time link), else its text. */
+  /** The retweeted original inside a post: `[class*="_reText_"]` areas (SX), the retweet box (JS-wb). */
   retweet: ['[class*="Feed_retweet_"]', '.wbpro-feed-reText'],
-  /** The time link of a post: its href is /<uid>/<mblogid> (SX-wb). */
+  /** The time link of a post `a[class*="_time_1tpft_33"]`: its href is /<uid>/<mblogid> (SX). */
   timeLink: 'a[class*="_time_"]',
-  /** The author link: name links carry `usercard`, avatars sit in /u/<uid> links. */
+  /** `.woo-avatar-main[usercard]`, `a[href*="/u/"]`, `a[usercard]` (SX); /profile/ on m.weibo.cn (WS). */
   author: ['a[usercard]', '[usercard]', 'a[href*="/u/"]', 'a[href*="/profile/"]'],
-  /** The feed "…" menu: old UI reportspam link (YF-clean), new UI 投诉 item (guessed). */
+  /** Old UI: `.layer_menu_list a[onclick*="service.account.weibo.com/reportspam"]` (YF clean/feed.js). */
   reportLink: 'a[href*="reportspam"], a[onclick*="reportspam"]',
   reportLabels: ['投诉', '举报'],
-  reportMenu: '.woo-pop-wrap-main, [class*="morepop_"], .menu, [node-type="fl_menu_right"]',
-  /** PC comments `.wbpro-list .item1`, replies `.item2` (SX-wb). */
+  /** The menus it sits in: the new UI's morepop (YF x-morepop), s.weibo.com's `fl_menu_right`. */
+  reportMenu: '.woo-pop-wrap-main, [class*="morepop_"], [node-type="fl_menu_right"]',
+  /** The new UI's "…" button `._more_1v5ao_27`, by its stem: it builds the morepop on click (YF, SX). */
+  moreButton: ['[class*="_more_"][role="button"]', 'button[class*="_more_"]', '[class*="_more_"]'],
+  /** PC comments `.wbpro-list .item1`, replies `.wbpro-list > .list2 > .item2` (SX, U6, U7). */
   pcComment: '.wbpro-list .item1, .wbpro-list .item2',
+  /** `.item1 > .item1in .text`: `> a[href*="/u/"]` the author, `> span` the words (U6). */
   pcCommentText: '.text',
-  /** PC profile header (guessed from class names of the 2023 UI). */
+  /** The comment a reply answers: the `.item1` of the reply's `.wbpro-list` (U7). */
+  pcCommentList: '.wbpro-list',
+  /** PC profile header `[class^="ProfileHeader_name_"]` (UTags, U8), bio `ProfileHeader_desc_*` (U8). */
   profileBio: '[class*="ProfileHeader_desc"]',
   profileName: ['[class*="ProfileHeader_name"]'],
-  /** s.weibo.com results: server-rendered cards with `mid` and node-type hooks. */
+  /** s.weibo.com results `.card-wrap`, `p[node-type="feed_list_content(_full)"]`, `.info .name`, `.from a` (ELC, scrapers). */
   searchCard: '.card-wrap[mid], [action-type="feed_list_item"]',
   searchText: 'p[node-type="feed_list_content"], p[node-type="feed_list_content_full"]',
   searchFull: 'p[node-type="feed_list_content_full"]',
   searchShort: 'p[node-type="feed_list_content"]',
   searchAuthor: ['a.name', '.avator a[href]'],
   searchPostLink: '.from a[href]',
-  /** m.weibo.cn detail (WS-mwb-detail). */
+  /** m.weibo.cn detail `article.weibo-main .weibo-og .weibo-text`, `.card.m-panel` (WS WeiBoDetail.ts, scrapers). */
   mobileText: '.weibo-og > .weibo-text, .weibo-main .weibo-og .weibo-text',
   /** The card a post sits in, outermost first (its header holds the author). */
   mobileItem: ['.card.m-panel', '.card9', '.weibo-main'],
   mobileAuthor: ['header a[href*="/profile/"]', 'header a[href*="/u/"]'],
+  /** `.lite-page-comment .card .card-main .m-box` (WS); text `.m-text-box h3` (one scraper: weak). */
   mobileComment: '.lite-page-comment .card, .comment-content .card',
   mobileCommentText: ['.card-main h3', '.m-text-box h3'],
 };
@@ -191,6 +200,12 @@ function pcPostBlock(text: Element, page: URL | null, seen: Set<Element>): TextB
     `h${hash(body.map(textOf).join('\n'))}`;
   const link = firstNamed(item, selectors.author, outside);
   const report = region ? null : reportEntry(item, outside, [...body, link]);
+  const more =
+    region || report
+      ? null
+      : selectors.moreButton
+          .map((b) => [...item.querySelectorAll(b)].find(outside))
+          .find((b) => b !== undefined);
   return {
     key: `post:${id}`,
     kind: 'post',
@@ -198,6 +213,14 @@ function pcPostBlock(text: Element, page: URL | null, seen: Set<Element>): TextB
     text: body,
     ...authorOf(link),
     ...(report ? { reportEntry: report } : {}),
+    ...(more
+      ? {
+          reportMenu: menuReport(more, selectors.reportMenu, selectors.reportLabels, {
+            near: item,
+            anywhere: true,
+          }),
+        }
+      : {}),
   };
 }
 
@@ -211,20 +234,46 @@ function pcCommentBlock(item: Element): TextBlock | null {
   const line = [...item.querySelectorAll(selectors.pcCommentText)].find(own);
   if (!line) return null;
   // `<div class="text"><a usercard>name</a>:<span>words</span></div>`
-  const words = [...line.children].filter((c) => c.tagName === 'SPAN');
-  const body = words.length ? words : [line];
+  const body = commentWords(item) ?? [line];
   const link = firstNamed(line, selectors.author, (found) => !body.some((t) => t.contains(found)));
   const who = authorOf(link);
   const id =
     attr(item, ['comment_id', 'data-id', 'data-cid', 'mid']) ??
     `h${hash(`${who.author?.id ?? ''}\n${body.map(textOf).join('\n')}`)}`;
+  const reply = item.matches('.item2');
   return {
     key: `comment:${id}`,
-    kind: item.matches('.item2') ? 'reply' : 'comment',
+    kind: reply ? 'reply' : 'comment',
     element: item,
     text: body,
     ...who,
+    // A reply is read with the comment it answers (looked up only for replies, when asked).
+    ...(reply
+      ? {
+          get context() {
+            const parent = parentComment(item);
+            const text = parent && commentWords(parent);
+            return text && text.length ? text : undefined;
+          },
+        }
+      : {}),
   };
+}
+
+/** The `.item1` a reply answers: beside its `.list2` in one `.wbpro-list`, or around it. */
+function parentComment(reply: Element): Element | null {
+  const list = reply.closest(selectors.pcCommentList);
+  const beside = list && [...list.children].find((c) => c.matches('.item1'));
+  return beside ?? reply.parentElement?.closest('.item1') ?? null;
+}
+
+/** A comment's own words: the spans of its `.text` line (not its name), else the whole line. */
+function commentWords(item: Element): Element[] | null {
+  const own = (found: Element) => found.closest('.item1, .item2') === item;
+  const line = [...item.querySelectorAll(selectors.pcCommentText)].find(own);
+  if (!line) return null;
+  const words = [...line.children].filter((c) => c.tagName === 'SPAN');
+  return words.length ? words : [line];
 }
 
 function bioBlock(bio: Element, page: URL | null): TextBlock | null {

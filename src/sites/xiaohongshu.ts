@@ -1,8 +1,9 @@
 /**
  * Xiaohongshu (小红书): note titles and descriptions, note cards, profile bios, comments and replies.
  * Accounts are the 24-hex user id of /user/profile/<id> links (or data-user-id); the profile URL
- * keeps its xsec_token, without which other staff may not open it. DOM facts: ../shared/domain/platforms.md §2.4.
- * Evidence for each selector: ../shared/domain/dom-evidence.md §4.
+ * keeps its xsec_token, without which other staff may not open it. Evidence for each selector,
+ * cited beside it: ../shared/domain/dom-evidence.md §4 (SX, WS, UTags, U9–U11) and
+ * ../shared/domain/platforms.md §2.4; what no source names is marked "guess".
  */
 import type { Account, PageKind, SiteAdapter, SiteExample, TextBlock } from './adapter';
 import {
@@ -69,36 +70,47 @@ const urls = {
 };
 
 const selectors = {
-  /** The open note, as a page or as a modal over the feed (SX-xhs, WS-xhs). */
+  /** The open note `#noteContainer`, as a page or as a modal over the feed (WS XHSArticle.ts, U9). */
   note: '#noteContainer',
-  noteTitle: ['#detail-title'],
-  noteDesc: ['#detail-desc'],
+  /** `#detail-title`, else `.note-content .title` (UTags 018, U9). */
+  noteTitle: ['#detail-title', '.note-content .title'],
+  /** `#detail-desc` ("Verified live 2026-05-17", U9), else `.note-content .desc`. */
+  noteDesc: ['#detail-desc', '.note-content .desc'],
+  /** `.author-wrapper .username` / `.name` (U9). */
   postAuthor: [
     '.author-wrapper a.name[href*="/user/profile/"]',
     '.author-wrapper a[href*="/user/profile/"]',
     'a[href*="/user/profile/"]',
   ],
-  /** Comments and replies: `.comments-el .comment-item` (SX-xhs). Replies sit beside, not inside, their parent. */
+  /** Comments and replies `.comments-el .comment-item` (SX, U10). */
   comment: '.comments-el .comment-item',
+  /**
+   * Replies `.parent-comment > .reply-container > .list-container > .comment-item`, which also carry
+   * `comment-item-sub` (U10): beside their parent, not inside it.
+   */
   reply: '.comment-item-sub, .reply-container .comment-item',
+  /** A thread: the parent comment is its direct `.comment-item` (U10). */
+  thread: '.parent-comment',
+  /** `.author a.name[href*="/user/profile/"]` (SX, UTags). */
   commentAuthor: [
     '.author a.name',
     '.author a[href*="/user/profile/"]',
     'a[href*="/user/profile/"]',
   ],
+  /** `.content .note-text, .content` (SX). */
   commentText: ['.content .note-text', '.content'],
-  /** Note cards: feed `#exploreFeeds section.note-item`, search and profile grids (SX-xhs). */
+  /** Note cards `#exploreFeeds section.note-item`, `.feeds-container section` (SX, UTags); `.footer .title span`. */
   card: 'section.note-item',
   cardTitle: ['.footer .title span', '.footer .title'],
   cardAuthor: ['a.author[href*="/user/profile/"]', '.author-wrapper a[href*="/user/profile/"]'],
   /** The display name inside an author link that also holds the avatar. */
   authorName: '.name, .username',
-  /** Profile header (guessed: .user-info, .user-name, .user-desc). */
+  /** Profile header `.user-info .user-name` (UTags), bio `.info .user-desc` (U11). */
   profile: '.user-info',
   profileName: ['.user-name'],
   bio: ['.user-desc'],
   reportLabels: ['举报'],
-  /** The ··· menus of notes and profiles (guessed). */
+  /** The ··· menus of notes and profiles (guess: no source describes XHS's 举报). */
   reportAreas: '.more-menu',
 };
 
@@ -116,6 +128,13 @@ const items = itemBlocks({
   },
   cardId: (card) => linkedId(card, (url) => urls.note.exec(url.pathname)?.[1]),
   commentId,
+  // A reply answers its thread's own comment.
+  parent: (item) => {
+    if (!item.matches(selectors.reply)) return null;
+    const thread = item.closest(selectors.thread);
+    const parent = thread && [...thread.children].find((c) => c.matches('.comment-item'));
+    return parent && parent !== item ? parent : null;
+  },
 });
 
 export const xiaohongshu: SiteAdapter = {

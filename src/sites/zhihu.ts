@@ -86,16 +86,20 @@ const selectors = {
   post: '.Post-Main, article.Post-NormalMain',
   postTitle: '.Post-Title',
   postText: ['.Post-RichTextContainer .RichText', '.Post-RichText'],
+  /** `.Post-Author` is unverified (dom-evidence.md §6). */
   postAuthor: '.Post-Author',
-  /** Comments: CSS-in-JS wrappers, so read from `.CommentContent` outwards (XIU2-zh). */
+  /**
+   * Comments: CSS-in-JS `div.css-*` wrappers, so read from `.CommentContent` outwards to the
+   * `[data-id]` wrapper (XIU2); a `[data-id]` inside another's is a reply to it.
+   */
   commentText: '.CommentContent',
   commentItem: '[data-id]',
   comments: '.Comments-container, .Modal-content, .Comments',
-  /** Profile header (XIU2-zh). */
+  /** Profile header `.ProfileHeader-name` (XIU2, UTags 017); the bio classes are a guess. */
   profileHeader: '.ProfileHeader-main, .ProfileHeader',
   profileName: ['.ProfileHeader-name'],
   profileBio: ['.ProfileHeader-headline', '.ProfileHeader-detailValue'],
-  /** A comment's report control: the platform's own button labelled 举报 (not a user's link). */
+  /** A comment's report control: the platform's own button labelled 举报 (guess: no source names it). */
   reportControl: 'button.Button, button[type="button"]',
   reportLabels: ['举报'],
 };
@@ -273,6 +277,17 @@ function commentBlock(text: Element): TextBlock | null {
     ...(token ? { author: account(token, handle) } : {}),
     ...(token && link && textOf(link) ? { authorElement: link } : {}),
     ...(report ? { reportEntry: report } : {}),
+    // A reply is read with the comment it answers (looked up only for replies, when asked).
+    ...(nested
+      ? {
+          get context() {
+            const own = [...nested.querySelectorAll(selectors.commentText)].find(
+              (t) => t.closest(selectors.commentItem) === nested,
+            );
+            return own ? [own] : undefined;
+          },
+        }
+      : {}),
   };
 }
 

@@ -144,14 +144,18 @@ describe('bilibili video page', () => {
     expect(byKey.get('bio:3493100000000001')?.kind).toBe('bio');
   });
 
-  it('reads danmaku from the list by dmid, without an account', () => {
+  it('reads danmaku rows without a dmid (none in the DOM), keyed by time and text, no account', () => {
     const danmaku = scan(videoFixture, videoUrl).filter((b) => b.kind === 'danmaku');
-    expect(danmaku.map((b) => b.key)).toEqual([
-      'danmaku:1500000000000000001',
-      'danmaku:1500000000000000002',
-      'danmaku:1500000000000000003',
-    ]);
+    expect(danmaku).toHaveLength(3);
+    for (const b of danmaku) {
+      expect(b.key).toMatch(/^danmaku:h[0-9a-z]+$/);
+      expect(b.author).toBeUndefined();
+      // Each row's own 举报 (.dm-info-report-btn).
+      expect(b.reportEntry?.matches('.dm-info-report-btn')).toBe(true);
+      expect(b.element.contains(b.reportEntry!)).toBe(true);
+    }
     expect(textOf(danmaku[1]!)).toBe('征信修复都是骗人的，记住了');
+    expect(new Set(danmaku.map((b) => b.key)).size).toBe(3);
   });
 
   it('walks the open shadow roots to comments and replies, with mids from profile links', () => {
@@ -186,17 +190,37 @@ describe('bilibili video page', () => {
     expect(textOf(first!)).not.toContain('停📛息');
   });
 
-  it('gives each comment the #more button of its own action buttons', () => {
+  it('reaches each comment’s 举报 through the menu its own #more button opens', () => {
     const comments = scan(videoFixture, videoUrl).filter((b) => b.key.startsWith('comment:'));
-    const entries = new Set(comments.map((b) => b.reportEntry));
-    expect(entries.size).toBe(comments.length);
+    const triggers = new Set(comments.map((b) => b.reportMenu?.trigger));
+    expect(triggers.size).toBe(comments.length);
     for (const block of comments) {
-      const entry = block.reportEntry!;
-      expect(entry.tagName).toBe('BUTTON');
-      expect(entry.parentElement?.id).toBe('more');
-      const host = (entry.getRootNode() as ShadowRoot).host;
+      // `#more` opens the menu; it is not the report control itself.
+      expect(block.reportEntry).toBeUndefined();
+      const menu = block.reportMenu!;
+      expect(menu.trigger.tagName).toBe('BUTTON');
+      expect(menu.trigger.parentElement?.id).toBe('more');
+      const host = (menu.trigger.getRootNode() as ShadowRoot).host;
       expect(host.tagName).toBe('BILI-COMMENT-ACTION-BUTTONS-RENDERER');
-      expect(composedContains(block.element, entry)).toBe(true);
+      expect(composedContains(block.element, menu.trigger)).toBe(true);
+      expect(menu.control()).toBeNull();
+      (menu.trigger as HTMLElement).click();
+      const control = menu.control()!;
+      expect(control.textContent).toBe('举报');
+      expect(control.matches('#options li')).toBe(true);
+      expect((control.getRootNode() as ShadowRoot).host.tagName).toBe('BILI-COMMENT-MENU');
+      expect(composedContains(block.element, control)).toBe(true);
+    }
+  });
+
+  it('reads each reply with its thread’s comment', () => {
+    const comments = scan(videoFixture, videoUrl).filter((b) => b.key.startsWith('comment:'));
+    const parent = comments[0]!;
+    expect(parent.kind).toBe('comment');
+    expect(parent.context).toBeUndefined();
+    for (const reply of comments.slice(1, 3)) {
+      expect(reply.kind).toBe('reply');
+      expect(reply.context).toEqual(parent.text);
     }
   });
 
@@ -310,7 +334,10 @@ describe('bilibili cards, space and dynamics', () => {
       'card card:BV1Sp411c7C1',
       'card card:BV1Sp411c7C2',
       'card card:BV1Sp411c7C3',
+      'card card:BV1Sp411c7C4',
     ]);
+    // The new layout's title (.bili-video-card__title), not its subtitle.
+    expect(textOf(blocks[4]!)).toBe('负债30万上岸经验：停息挂账找对人');
     const bio = blocks[0]!;
     expect(bio.author).toEqual({
       platform: 'bilibili',

@@ -63,7 +63,7 @@ describe('kuaishou.blocks on every example fixture', () => {
     expect(blocks.length).toBeGreaterThan(0);
     expect(new Set(blocks.map((b) => b.key)).size).toBe(blocks.length);
     for (const block of blocks) {
-      expect(block.key).toMatch(/^(post|bio|card|comment):[\w-]+$/);
+      expect(block.key).toMatch(/^(title|post|bio|card|comment):[\w-]+$/);
       expect(textOf(block).trim()).not.toBe('');
       for (const t of block.text) expect(block.element.contains(t)).toBe(true);
       expect(block.author?.platform).toBe('kuaishou');
@@ -84,42 +84,63 @@ describe('kuaishou.blocks on every example fixture', () => {
   });
 });
 
+/** The one block whose text contains `snippet` (Kuaishou's DOM has no comment ids). */
+function withText(blocks: TextBlock[], snippet: string): TextBlock {
+  const found = blocks.filter((b) => textOf(b).includes(snippet));
+  expect(found, snippet).toHaveLength(1);
+  return found[0]!;
+}
+
 describe('kuaishou video detail', () => {
-  it('finds the caption, comments and replies with their authors', () => {
+  it('finds the title, description, comments and replies with their authors', () => {
     const blocks = scan(videoFixture, videoUrl);
-    expect(blocks.map((b) => `${b.kind} ${b.key}`)).toEqual([
-      'post post:3xvideodemo0001',
-      'comment comment:812300000000000101',
-      'reply comment:812300000000000102',
-      'comment comment:812300000000000103',
-      'comment comment:812300000000000104',
-      'comment comment:812300000000000105',
-      'comment comment:812300000000000106',
+    expect(blocks.map((b) => b.kind)).toEqual([
+      'title',
+      'post',
+      'comment',
+      'reply',
+      'comment',
+      'comment',
+      'comment',
+      'comment',
     ]);
-    const byKey = keyed(blocks);
-    const caption = byKey.get('post:3xvideodemo0001')!;
-    expect(caption.author).toEqual({
-      platform: 'kuaishou',
-      id: demoAgent,
-      handle: '老周债务咨询',
-      url: profileUrl,
-    });
-    expect(textOf(caption)).toContain('停息挂账');
-    expect(textOf(caption)).not.toContain('播放');
-    const reply = byKey.get('comment:812300000000000102')!;
+    expect(blocks.slice(0, 2).map((b) => b.key)).toEqual([
+      'title:3xvideodemo0001',
+      'post:3xvideodemo0001',
+    ]);
+    for (const b of blocks.slice(2)) expect(b.key).toMatch(/^comment:h[0-9a-z]+$/);
+    const [title, desc] = blocks;
+    // The caption sits in .short-video-info-container (U17), not .short-video-info.
+    expect(title!.element.matches('.short-video-info-container .video-info-title')).toBe(true);
+    expect(desc!.element.matches('.short-video-info-container-detail')).toBe(true);
+    for (const caption of [title!, desc!]) {
+      expect(caption.author).toEqual({
+        platform: 'kuaishou',
+        id: demoAgent,
+        handle: '老周债务咨询',
+        url: profileUrl,
+      });
+      expect(caption.authorElement?.matches('.profile-user-name-title')).toBe(true);
+    }
+    expect(textOf(title!)).toContain('停息挂账');
+    expect(textOf(title!)).not.toContain('播放');
+    expect(textOf(desc!)).toContain('负债上岸的真实案例');
+    const reply = withText(blocks, '代理退bao');
+    expect(reply.kind).toBe('reply');
     expect(reply.author?.id).toBe('3xlead2tuibao7q');
     expect(reply.author?.handle).toBe('退保维权小何');
     expect(reply.authorElement?.classList.contains('author-name')).toBe(true);
-    expect(textOf(reply)).toContain('代理退bao');
-    const parent = byKey.get('comment:812300000000000101')!;
+    const parent = withText(blocks, '千万别交钱给中介');
     expect(textOf(parent)).not.toContain('代理退bao');
     expect(textOf(parent)).not.toContain('2天前');
     expect(parent.text[0]!.querySelector('img[alt="[ok]"]')).not.toBeNull();
+    expect(reply.context).toEqual(parent.text);
+    expect(parent.context).toBeUndefined();
   });
 
   it('ignores @mentions and reads the commenter, not the mentioned user', () => {
     const doc = loadFixture(videoFixture, videoUrl);
-    const comment = keyed([...kuaishou.blocks(doc)]).get('comment:812300000000000106')!;
+    const comment = withText([...kuaishou.blocks(doc)], '考研上岸了');
     expect(comment.author?.id).toBe('3xxiaoyu6kaoyan');
     const mentions = [...doc.querySelectorAll('a.mention')];
     expect(mentions).toHaveLength(1);
@@ -132,30 +153,28 @@ describe('kuaishou video detail', () => {
   it('gives the caption and every comment its own 举报 control', () => {
     const blocks = scan(videoFixture, videoUrl);
     for (const block of blocks) expect(block.reportEntry?.textContent).toBe('举报');
-    const byKey = keyed(blocks);
-    const parent = byKey.get('comment:812300000000000101')!;
+    const parent = withText(blocks, '千万别交钱给中介');
     expect(parent.reportEntry?.closest('.comment-item')).toBe(parent.element);
-    expect(byKey.get('post:3xvideodemo0001')!.reportEntry?.closest('.comment-item')).toBeNull();
+    expect(
+      keyed(blocks).get('post:3xvideodemo0001')!.reportEntry?.closest('.comment-item'),
+    ).toBeNull();
   });
 
   it('finds the comments the page appends when it loads more', () => {
     const doc = loadFixture(videoFixture, videoUrl);
-    expect([...kuaishou.blocks(doc)]).toHaveLength(7);
+    expect([...kuaishou.blocks(doc)]).toHaveLength(8);
     window.dispatchEvent(new Event('fixture:more'));
-    const after = keyed([...kuaishou.blocks(doc)]);
-    expect(after.size).toBe(10);
-    expect(textOf(after.get('comment:812300000000000111')!)).toContain('tingxi挂账');
-    expect(after.get('comment:812300000000000111')!.author?.id).toBe('3xlead4shangan5');
+    const after = [...kuaishou.blocks(doc)];
+    expect(after).toHaveLength(11);
+    expect(withText(after, 'tingxi挂账').author?.id).toBe('3xlead4shangan5');
     window.dispatchEvent(new Event('fixture:more'));
-    expect([...kuaishou.blocks(doc)]).toHaveLength(10);
+    expect([...kuaishou.blocks(doc)]).toHaveLength(11);
   });
 
   it('keeps keys and text when the page re-renders a like count', () => {
     const doc = loadFixture(videoFixture, videoUrl);
     const before = [...kuaishou.blocks(doc)];
-    const like = doc.querySelector<HTMLElement>(
-      '[data-comment-id="812300000000000105"] .comment-like',
-    )!;
+    const like = withText(before, '全是套路').element.querySelector<HTMLElement>('.comment-like')!;
     like.click();
     expect(like.querySelector('.count')!.textContent).toBe('893');
     const after = [...kuaishou.blocks(doc)];
@@ -168,11 +187,8 @@ describe('kuaishou video detail', () => {
     doc.querySelector<HTMLElement>('a[data-spa]')!.click();
     expect(location.pathname).toBe('/short-video/3xvideodemo0002');
     const blocks = [...kuaishou.blocks(doc)];
-    expect(blocks.map((b) => b.key)).toEqual([
-      'post:3xvideodemo0002',
-      'comment:812300000000000201',
-      'comment:812300000000000202',
-    ]);
+    expect(blocks.map((b) => b.kind)).toEqual(['title', 'comment', 'comment']);
+    expect(blocks[0]!.key).toBe('title:3xvideodemo0002');
     expect(blocks[0]!.author?.handle).toBe('阿娟的厨房');
     expect(blocks[2]!.author?.id).toBe('3xlead5zxjiav0');
   });

@@ -131,7 +131,31 @@ describe('tieba thread', () => {
     expect(reply.text[0]!.matches('.lzl_content_main')).toBe(true);
     const mention = reply.text[0]!.querySelector('a.at')!;
     expect(tieba.ignore!.some((s) => mention.matches(s))).toBe(true);
-    expect(reply.reportEntry?.matches('a.lzl_jb_in')).toBe(true);
+  });
+
+  it('reads a 楼中楼 item with the floor it answers', () => {
+    const blocks = keyed(scan(threadFixture, threadUrl));
+    const reply = blocks.get('comment:149100000011')!;
+    const floor = blocks.get('post:149000000002')!;
+    expect(reply.context).toEqual(floor.text);
+    expect(floor.context).toBeUndefined();
+  });
+
+  it('reaches a 楼中楼 item’s 举报 by hovering it: its .lzl_jb is empty until then', () => {
+    const doc = loadFixture(threadFixture, threadUrl);
+    const reply = keyed([...tieba.blocks(doc)]).get('comment:149100000011')!;
+    expect(reply.reportEntry).toBeUndefined();
+    const menu = reply.reportMenu!;
+    expect(menu.trigger).toBe(reply.element);
+    expect(menu.open).toBe('hover');
+    expect(menu.control()).toBeNull();
+    reply.element.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+    const control = menu.control()!;
+    expect(control.matches('.lzl_jb a.lzl_jb_in')).toBe(true);
+    expect(control.closest('li')).toBe(reply.element);
+    // Once shown, the next scan finds the control itself.
+    const again = keyed([...tieba.blocks(doc)]).get('comment:149100000011')!;
+    expect(again.reportEntry).toBe(control);
   });
 
   it('gives each floor its own 举报 link, outside its 楼中楼', () => {
@@ -230,6 +254,54 @@ describe('tieba forum, search and profile', () => {
     ]);
     expect(blocks[0]!.author?.handle).toBe('上岸规划师小林');
     expect(textOf(blocks[0]!)).not.toContain('吧龄');
+  });
+});
+
+describe('tieba 2026 layout (Vue SPA)', () => {
+  const cardsUrl =
+    'https://tieba.baidu.com/f/search/res?ie=utf-8&qw=%E5%80%BA%E5%8A%A1%E4%BC%98%E5%8C%96';
+  const cardsFixture = 'tieba/f/search/res.2026.html';
+
+  it('reads .threadcardclass cards by the thread they link, with portrait-keyed authors', () => {
+    const blocks = scan(cardsFixture, cardsUrl);
+    expect(blocks.map((b) => `${b.kind} ${b.key}`)).toEqual([
+      'card thread:9012345671',
+      'card thread:9012345672',
+      'card thread:9012345673',
+      'card thread:9012345674',
+    ]);
+    const [lead, , other, anonymous] = blocks;
+    expect(lead!.author).toEqual({
+      platform: 'tieba',
+      id: demoAgent,
+      handle: '上岸的林sa',
+      url: `https://tieba.baidu.com/home/main?id=${demoAgent}`,
+    });
+    expect(lead!.authorElement?.textContent).toBe('上岸的林sa');
+    expect(lead!.text.map((t) => t.className)).toEqual(['title-wrap', 'abstract-wrap']);
+    // The forum name and comment count are the page's, not the author's words.
+    expect(textOf(lead!)).not.toContain('信用卡吧');
+    expect(textOf(lead!)).not.toContain('评论');
+    expect(other!.author?.id).toBe('tb.1.9a8b7c6d.ZhEnGxInGuWeN');
+    // A bare name names no stable account.
+    expect(anonymous!.author).toBeUndefined();
+  });
+
+  it('reads the cards Vue renders after a tab switch', () => {
+    const doc = loadFixture(cardsFixture, cardsUrl);
+    doc.querySelector<HTMLElement>('a[data-tab="forum"]')!.click();
+    const blocks = [...tieba.blocks(doc)];
+    expect(blocks.map((b) => b.key)).toEqual(['thread:9012345681']);
+    expect(blocks[0]!.author?.id).toBe(demoAgent);
+  });
+
+  it('reads the legacy layout and the new cards side by side', () => {
+    setPage(
+      `<div class="s_post_list"><div class="s_post"><span class="p_title"><a href="/p/1?pid=11">旧</a></span><div class="p_content">旧版结果</div></div></div>
+       <div class="threadcardclass"><a class="action-link-bg" href="/p/2"></a><div class="title-wrap">新版</div></div>`,
+      searchUrl,
+    );
+    expect([...tieba.blocks(document)].map((b) => b.key)).toEqual(['post:11', 'thread:2']);
   });
 });
 

@@ -65,7 +65,7 @@ describe('toutiao.blocks on every example fixture', () => {
     expect(blocks.length).toBeGreaterThan(0);
     expect(new Set(blocks.map((b) => b.key)).size).toBe(blocks.length);
     for (const block of blocks) {
-      expect(block.key).toMatch(/^(title|post|bio|card|comment):\d+$|^bio:MS4w\w+$/);
+      expect(block.key).toMatch(/^(title|post|bio|card):\d+$|^bio:MS4w\w+$|^comment:h[0-9a-z]+$/);
       expect(textOf(block).trim()).not.toBe('');
       for (const t of block.text) expect(block.element.contains(t)).toBe(true);
       expect(block.author?.platform).toBe('toutiao');
@@ -86,18 +86,31 @@ describe('toutiao.blocks on every example fixture', () => {
   });
 });
 
+/** The one block whose text contains `snippet` (comment ids are not in Toutiao's DOM). */
+function withText(blocks: TextBlock[], snippet: string): TextBlock {
+  const found = blocks.filter((b) => textOf(b).includes(snippet));
+  expect(found, snippet).toHaveLength(1);
+  return found[0]!;
+}
+
 describe('toutiao article', () => {
   it('finds the title, body, comments and replies with their authors', () => {
     const blocks = scan(articleFixture, articleUrl);
-    expect(blocks.map((b) => `${b.kind} ${b.key}`)).toEqual([
-      'title title:7300000000000000501',
-      'post post:7300000000000000501',
-      'comment comment:7301000000000005011',
-      'reply comment:7301000000000005012',
-      'comment comment:7301000000000005013',
-      'comment comment:7301000000000005014',
-      'comment comment:7301000000000005015',
+    expect(blocks.map((b) => b.kind)).toEqual([
+      'title',
+      'post',
+      'comment',
+      'reply',
+      'comment',
+      'comment',
+      'comment',
     ]);
+    expect(blocks.slice(0, 2).map((b) => b.key)).toEqual([
+      'title:7300000000000000501',
+      'post:7300000000000000501',
+    ]);
+    // No comment id in the DOM (U18): author + text keys.
+    for (const b of blocks.slice(2)) expect(b.key).toMatch(/^comment:h[0-9a-z]+$/);
     const byKey = keyed(blocks);
     const title = byKey.get('title:7300000000000000501')!;
     expect(title.author).toEqual({
@@ -107,20 +120,48 @@ describe('toutiao article', () => {
       url: 'https://www.toutiao.com/c/user/token/MS4wLjABAAAAfanzhaKepu7Tt2Ww4Yy6Aa8Cc0Ee2Gg/',
     });
     expect(textOf(byKey.get('post:7300000000000000501')!)).toContain('个性化分期');
-    const lead = byKey.get('comment:7301000000000005011')!;
+    const lead = blocks[2]!;
+    expect(lead.element.matches('.ttp-comment-wrapper .comment-info')).toBe(true);
     expect(lead.author).toEqual({
       platform: 'toutiao',
       id: demoAgent,
       handle: '债务优化王经理',
       url: demoUrl,
     });
+    expect(lead.authorElement?.matches('a.name')).toBe(true);
     expect(textOf(lead)).toBe('说得不全对，正规的停息挂账是可以办的，需要的私信我，免费出方案');
-    expect(textOf(byKey.get('comment:7301000000000005013')!)).toContain('ｔｉｎｇｘｉ挂账');
+    // The parent's text is its own, not its replies'.
+    expect(textOf(lead)).not.toContain('文章说的就是你们');
+    expect(withText(blocks, 'ｔｉｎｇｘｉ挂账').kind).toBe('comment');
+  });
+
+  it('reads a reply with the comment it answers (inside the parent’s .replay-list)', () => {
+    const blocks = scan(articleFixture, articleUrl);
+    const parent = withText(blocks, '说得不全对');
+    const reply = withText(blocks, '文章说的就是你们这种吧');
+    expect(reply.kind).toBe('reply');
+    expect(reply.element.closest('.replay-list')).not.toBeNull();
+    expect(reply.context).toEqual(parent.text);
+    expect(parent.context).toBeUndefined();
+  });
+
+  it('reads a reply whose .replay-list sits beside the parent’s .comment-info', () => {
+    const blocks = scan(
+      'toutiao/video/7300000000000000701/index.html',
+      'https://www.toutiao.com/video/7300000000000000701/',
+    );
+    const parent = withText(blocks, '楼上那个分期代办的别信');
+    const reply = withText(blocks, '先办理后收费');
+    expect(parent.kind).toBe('comment');
+    expect(reply.kind).toBe('reply');
+    expect(reply.author?.id).toBe('MS4wLjABAAAAleadToutiao05daibanK7');
+    expect(reply.context).toEqual(parent.text);
+    expect(textOf(reply)).not.toContain('查看更多回复');
   });
 
   it('ignores the @mention in a reply', () => {
     const doc = loadFixture(articleFixture, articleUrl);
-    const reply = keyed([...toutiao.blocks(doc)]).get('comment:7301000000000005012')!;
+    const reply = withText([...toutiao.blocks(doc)], '文章说的就是你们这种吧');
     expect(reply.author?.handle).toBe('老张爱钓鱼');
     const mentions = [...doc.querySelectorAll('a.mention')];
     expect(mentions).toHaveLength(1);
@@ -131,24 +172,23 @@ describe('toutiao article', () => {
   });
 
   it('gives the article and each comment its own 举报 control', () => {
-    const blocks = keyed(scan(articleFixture, articleUrl));
-    const title = blocks.get('title:7300000000000000501')!;
+    const blocks = scan(articleFixture, articleUrl);
+    const title = keyed(blocks).get('title:7300000000000000501')!;
     expect(title.reportEntry?.closest('.detail-side-interaction')).not.toBeNull();
-    const parent = blocks.get('comment:7301000000000005011')!;
-    const reply = blocks.get('comment:7301000000000005012')!;
-    expect(parent.reportEntry?.closest('.comment-item')).toBe(parent.element);
-    expect(reply.reportEntry?.closest('.comment-item')).toBe(reply.element);
+    const parent = withText(blocks, '说得不全对');
+    const reply = withText(blocks, '文章说的就是你们这种吧');
+    expect(parent.reportEntry?.closest('.comment-info')).toBe(parent.element);
+    expect(reply.reportEntry?.closest('.comment-info')).toBe(reply.element);
   });
 
   it('finds the comments the page appends when it loads more', () => {
     const doc = loadFixture(articleFixture, articleUrl);
     expect([...toutiao.blocks(doc)]).toHaveLength(7);
     window.dispatchEvent(new Event('fixture:more'));
-    const after = keyed([...toutiao.blocks(doc)]);
-    expect(after.size).toBe(10);
-    const added = after.get('comment:7301000000000005021')!;
+    const after = [...toutiao.blocks(doc)];
+    expect(after).toHaveLength(10);
+    const added = withText(after, '徵信修復');
     expect(added.author?.id).toBe('MS4wLjABAAAAleadToutiao03chengxinP4');
-    expect(textOf(added)).toContain('徵信修復');
     window.dispatchEvent(new Event('fixture:more'));
     expect([...toutiao.blocks(doc)]).toHaveLength(10);
   });
@@ -156,7 +196,7 @@ describe('toutiao article', () => {
   it('keeps keys and text when the page re-renders a like count', () => {
     const doc = loadFixture(articleFixture, articleUrl);
     const before = [...toutiao.blocks(doc)];
-    const digg = doc.querySelector<HTMLElement>('[data-comment-id="7301000000000005014"] .digg')!;
+    const digg = withText(before, '被坑了6800').element.querySelector<HTMLElement>('.digg')!;
     digg.click();
     expect(digg.querySelector('.count')!.textContent).toBe('942');
     const after = [...toutiao.blocks(doc)];
@@ -171,27 +211,22 @@ describe('toutiao 微头条, video, profile, feed and search', () => {
       'toutiao/w/7300000000000000601/index.html',
       'https://www.toutiao.com/w/7300000000000000601/',
     );
-    expect(blocks.map((b) => `${b.kind} ${b.key}`)).toEqual([
-      'post post:7300000000000000601',
-      'comment comment:7301000000000006011',
-      'comment comment:7301000000000006012',
-      'comment comment:7301000000000006013',
-    ]);
+    expect(blocks.map((b) => b.kind)).toEqual(['post', 'comment', 'comment', 'comment']);
+    expect(blocks[0]!.key).toBe('post:7300000000000000601');
     expect(blocks[0]!.author?.id).toBe(demoAgent);
     expect(blocks[0]!.reportEntry?.textContent).toBe('举报');
     expect(textOf(blocks[0]!)).toContain('停 息 挂 账');
+    expect(withText(blocks, '征*信*修*复').author?.id).toBe('MS4wLjABAAAAleadToutiao04xiufuM2');
   });
 
-  it('reads a video title and its comments', () => {
+  it('reads a video title (.ttp-video-extras-title h1) and its comments', () => {
     const blocks = scan(
       'toutiao/video/7300000000000000701/index.html',
       'https://www.toutiao.com/video/7300000000000000701/',
     );
-    expect(blocks.map((b) => `${b.kind} ${b.key}`)).toEqual([
-      'title title:7300000000000000701',
-      'comment comment:7301000000000007011',
-      'comment comment:7301000000000007012',
-    ]);
+    expect(blocks.map((b) => b.kind)).toEqual(['title', 'comment', 'comment', 'comment', 'reply']);
+    expect(blocks[0]!.key).toBe('title:7300000000000000701');
+    expect(blocks[0]!.element.closest('.ttp-video-extras-title')).not.toBeNull();
     expect(blocks[0]!.author?.handle).toBe('数码维修老周');
     expect(textOf(blocks[0]!)).not.toContain('播放');
   });
@@ -265,9 +300,9 @@ describe('toutiao.blocks degrades', () => {
 
   it('reads the older numeric profile links', () => {
     setPage(
-      `<div class="comment-list"><div class="comment-item">
-        <a class="user-name" href="https://www.toutiao.com/c/user/50025817786/">老用户</a>
-        <p class="comment-content">你好</p>
+      `<div class="ttp-comment-wrapper"><div class="comment-info">
+        <span class="name"><a href="https://www.toutiao.com/c/user/50025817786/">老用户</a></span>
+        <p class="content">你好</p>
       </div></div>`,
       articleUrl,
     );

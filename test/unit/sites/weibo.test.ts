@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TextBlock } from '../../../src/sites/adapter';
 import { weibo } from '../../../src/sites/weibo';
 import { loadFixture } from './load-fixture';
+import { rehash } from './rehash';
 
 const feedUrl = 'https://weibo.com/';
 const feedFixture = 'weibo/index.html';
@@ -131,12 +132,30 @@ describe('weibo feed (recycle scroller)', () => {
     expect(repost.element.contains(original.element)).toBe(true);
   });
 
-  it('gives each post the 投诉 item of its own menu, not the retweet', () => {
-    const byKey = keyed(scan(feedFixture, feedUrl));
+  it('reaches each post’s 投诉 through its own "…" menu, built on click; not the retweet’s', () => {
+    const doc = loadFixture(feedFixture, feedUrl);
+    const byKey = keyed([...weibo.blocks(doc)]);
     const lead = byKey.get('post:N8leAd001')!;
-    expect(lead.reportEntry?.textContent).toBe('投诉');
-    expect(lead.reportEntry?.closest('article')).toBe(lead.element);
-    expect(byKey.get('post:N7poLIce0')!.reportEntry).toBeUndefined();
+    // The morepop exists only once opened (YF): no control on a normal scan.
+    expect(lead.reportEntry).toBeUndefined();
+    const menu = lead.reportMenu!;
+    expect(menu.trigger.closest('article')).toBe(lead.element);
+    expect(menu.trigger.className).toContain('_more_1v5ao_27');
+    expect(menu.trigger.getAttribute('role')).toBe('button');
+    expect(menu.control()).toBeNull();
+    (menu.trigger as HTMLElement).click();
+    const control = menu.control()!;
+    expect(control.textContent).toBe('投诉');
+    expect(control.closest('article')).toBe(lead.element);
+    // Another post's menu, opened next, is that post's.
+    const other = [...byKey.values()].find(
+      (b) => b.reportMenu && b !== lead && b.element !== lead.element,
+    )!;
+    (other.reportMenu!.trigger as HTMLElement).click();
+    expect(other.reportMenu!.control()?.closest('article')).toBe(other.element);
+    const retweet = byKey.get('post:N7poLIce0')!;
+    expect(retweet.reportEntry).toBeUndefined();
+    expect(retweet.reportMenu).toBeUndefined();
   });
 
   it('lists ignore selectors that match the @mentions and the 展开 toggle in text', () => {
@@ -222,7 +241,9 @@ describe('weibo post detail', () => {
       'reply 7200000005',
     ]);
     expect(blocks[0]!.key).toBe('post:N8abcDEF1');
-    expect(blocks[0]!.reportEntry?.textContent).toBe('投诉');
+    expect(blocks[0]!.reportEntry).toBeUndefined();
+    (blocks[0]!.reportMenu!.trigger as HTMLElement).click();
+    expect(blocks[0]!.reportMenu!.control()?.textContent).toBe('投诉');
     const lead = blocks[3]!;
     expect(lead.author?.handle).toBe('信用管家小敏');
     expect(textOf(lead)).toBe('征*信*修*复 找我，逾期记录也能处理，不成功不收费，主页有联系方式');
@@ -235,6 +256,35 @@ describe('weibo post detail', () => {
     expect(mention.textContent).toBe('@今天也要早睡');
     expect(weibo.ignore!.some((s) => mention.matches(s))).toBe(true);
     expect(blocks[2]!.authorElement?.textContent).toBe('还款中的打工人');
+  });
+
+  it.each([
+    [feedFixture, feedUrl],
+    [detailFixture, detailUrl],
+  ])('finds the same blocks in a build whose CSS-module hashes differ (%s)', (fixture, url) => {
+    const summary = (blocks: TextBlock[]) =>
+      blocks.map((b) => [b.key, b.kind, b.author?.id, textOf(b), !!b.reportMenu, !!b.context]);
+    const before = summary(scan(fixture, url));
+    // `detail_wbtext_4CRf9`, `_wbtext_1h76l_19`, `Feed_retweet_JqZJb`: the stem stays, the hash changes.
+    const renamed = rehash(
+      document,
+      /^(?<stem>[A-Za-z]*_[A-Za-z]+_)(?<hash>[0-9A-Za-z]{5})(?<tail>_\d+)?$/,
+    );
+    expect(renamed).toBeGreaterThan(20);
+    expect(document.querySelector('[class*="4CRf9"], [class*="_1v5ao_"]')).toBeNull();
+    expect(summary([...weibo.blocks(document)])).toEqual(before);
+  });
+
+  it('reads each reply (.list2 beside the .item1) with the comment it answers', () => {
+    const blocks = scan(detailFixture, detailUrl);
+    const [, parent, reply] = blocks;
+    expect(reply!.element.parentElement?.matches('.wbpro-list > .list2')).toBe(true);
+    expect(parent!.element.contains(reply!.element)).toBe(false);
+    expect(reply!.context).toEqual(parent!.text);
+    expect(parent!.context).toBeUndefined();
+    const last = blocks[7]!;
+    expect(last.kind).toBe('reply');
+    expect(last.context).toEqual(blocks[6]!.text);
   });
 
   it('keys comments without ids by author and text, the same on every call', () => {

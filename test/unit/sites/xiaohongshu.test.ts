@@ -113,6 +113,29 @@ describe('xiaohongshu note', () => {
     );
   });
 
+  it('reads a reply (beside its parent, in .reply-container) with the comment it answers', () => {
+    const byKey = keyed(scan(noteFixture, noteUrl));
+    const parent = byKey.get('comment:65c000000000000000000001')!;
+    const reply = byKey.get('comment:65c000000000000000000002')!;
+    expect(parent.element.contains(reply.element)).toBe(false);
+    expect(reply.element.closest('.parent-comment > .reply-container')).not.toBeNull();
+    expect(reply.context).toEqual(parent.text);
+    expect(parent.context).toBeUndefined();
+  });
+
+  it('falls back to .note-content .title and .desc without the detail ids', () => {
+    const doc = loadFixture(noteFixture, noteUrl);
+    for (const id of ['detail-title', 'detail-desc']) {
+      const el = doc.getElementById(id)!;
+      el.removeAttribute('id');
+      el.classList.add(id === 'detail-title' ? 'title' : 'desc');
+      if (!el.closest('.note-content')) el.parentElement!.classList.add('note-content');
+    }
+    const blocks = keyed([...xiaohongshu.blocks(doc)]);
+    expect(blocks.get('title:65b000000000000000000001')?.author?.id).toBeDefined();
+    expect(blocks.get('post:65b000000000000000000001')?.author?.id).toBeDefined();
+  });
+
   it('keeps the xsec_token in comment authors’ profile URLs', () => {
     const reply = keyed(scan(noteFixture, noteUrl)).get('comment:65c000000000000000000002')!;
     expect(reply.author).toEqual({

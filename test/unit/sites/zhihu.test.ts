@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TextBlock } from '../../../src/sites/adapter';
 import { zhihu } from '../../../src/sites/zhihu';
 import { loadFixture } from './load-fixture';
+import { rehash } from './rehash';
 
 const demoAgent = 'leadguard-demo-agent';
 const questionUrl = 'https://www.zhihu.com/question/610000001';
@@ -133,6 +134,25 @@ describe('zhihu question page', () => {
     expect(reply.author?.handle).toBe('停息互助阿杰');
     expect(reply.authorElement?.textContent).toBe('停息互助阿杰');
     expect(textOf(reply)).toBe('停📛息📛挂📛账 一对一帮你跟银行谈，私我发方案');
+  });
+
+  it('reads a reply (a [data-id] inside its parent’s) with the comment it answers', () => {
+    const byKey = keyed(scan(questionFixture, questionUrl));
+    const parent = byKey.get('comment:10900000001')!;
+    const reply = byKey.get('comment:10900000002')!;
+    expect(reply.kind).toBe('reply');
+    expect(reply.context).toEqual(parent.text);
+    expect(parent.context).toBeUndefined();
+  });
+
+  it('finds the same blocks in a build whose CSS-in-JS class hashes differ', () => {
+    const summary = (blocks: TextBlock[]) =>
+      blocks.map((b) => [b.key, b.kind, b.author?.id, textOf(b), b.context?.length ?? 0]);
+    const before = summary(scan(questionFixture, questionUrl));
+    const renamed = rehash(document, /^(?<stem>css-)(?<hash>[0-9a-z]+)$/);
+    expect(renamed).toBeGreaterThan(20);
+    expect(document.querySelector('.css-18ld3w0')).toBeNull();
+    expect(summary([...zhihu.blocks(document)])).toEqual(before);
   });
 
   it('gives each comment its own 举报 button', () => {
