@@ -60,7 +60,7 @@ describe('the automaton', () => {
     ['vx12345', ['vx=vx']],
     ['代理退保代理退保', ['代理退保=代理退保', '代理退保=代理退保']],
     ['他们', ['他=他', '他们=他们']],
-    // One emoji is one noise character, however many code points draw it (#3 blind-4 corpus).
+    // One emoji is one noise character, however many code points draw it.
     ['私❤️我', ['私我=私❤️我']],
     ['私👍🏻我', ['私我=私👍🏻我']],
     ['停👨‍👩‍👧息👨‍👩‍👧挂👨‍👩‍👧账', ['停息挂账=停👨‍👩‍👧息👨‍👩‍👧挂👨‍👩‍👧账']],
@@ -69,7 +69,7 @@ describe('the automaton', () => {
     ['反催收＋卫星', ['反催收=反催收', '+卫星=＋卫星']],
     ['反催收 ＋卫星', ['反催收=反催收', '+卫星=＋卫星']],
     // A repeated character is skipped inside a phrase, unless a shorter phrase goes on with it:
-    // 退，d went down 退dan, and the lure dd starts at the first d (blind-6 corpus). The price:
+    // 退，d went down 退dan, and the lure dd starts at the first d. The price:
     // a doubled letter inside such a phrase (退ddan) is no longer tolerated; Chinese repeats are.
     ['退，dd', ['dd=dd']],
     ['退dd', ['dd=dd']],
