@@ -53,9 +53,9 @@ import type { Command, CommandIO } from './main';
 /** How many deltas a manifest keeps listed (older clients take the snapshot). */
 const KEEP_DELTAS = 16;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
-function options(args: string[], spec: Record<string, 'value' | 'values' | 'flag'>) {
+export function options(args: string[], spec: Record<string, 'value' | 'values' | 'flag'>) {
   const out: Record<string, string | string[] | boolean> = {};
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {

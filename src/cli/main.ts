@@ -1,6 +1,7 @@
 import { errorLine } from './cli-error';
 import { feedCommand } from './feed';
 import { modelCommand } from './model';
+import { reportCommand } from './report';
 import { scanCommand } from './scan';
 import { serveCommand } from './serve';
 
@@ -19,7 +20,7 @@ export interface CommandIO {
   stderr: NodeJS.WritableStream;
 }
 
-const commands: Command[] = [scanCommand, modelCommand, feedCommand, serveCommand];
+const commands: Command[] = [scanCommand, modelCommand, feedCommand, serveCommand, reportCommand];
 
 export function usage(): string {
   const lines = commands.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);

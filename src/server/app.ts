@@ -1,10 +1,10 @@
 /**
  * The reference server's app factory: one Hono app, shared middleware, and route modules mounted
- * under their own prefix (the feed under /feed; the report API adds its module beside it). Runs
+ * under their own prefix (the feed under /feed, the report API under /v1, the reviewer page under
+ * /review). Each module sets its own CORS: feeds are public, reports only for the extension. Runs
  * on Node through serve.ts; tests call `app.request()` without a socket.
  */
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 
 /** A route module: a prefix and the sub-app that answers under it. */
 export interface RouteModule {
@@ -14,17 +14,6 @@ export interface RouteModule {
 
 export function createApp(modules: readonly RouteModule[]): Hono {
   const app = new Hono();
-  // Feeds are public data read by extensions from their own origin: any origin may GET them, and
-  // the ETag and Retry-After headers must be readable for conditional requests and backoff.
-  app.use(
-    '*',
-    cors({
-      origin: '*',
-      allowMethods: ['GET', 'HEAD', 'OPTIONS'],
-      allowHeaders: ['If-None-Match'],
-      exposeHeaders: ['ETag', 'Retry-After', 'Content-Length'],
-    }),
-  );
   for (const module of modules) app.route(module.prefix, module.app);
   app.get('/', (c) => c.json({ name: 'leadguard', routes: modules.map((m) => m.prefix) }));
   app.notFound((c) => c.json({ error: `nothing at ${new URL(c.req.url).pathname}` }, 404));

@@ -15,7 +15,7 @@ import { buildFeed, publicKeyBase64, signManifest } from '../../src/cli/feed';
 import { sha256Hex } from '../../src/core/bytes';
 import { parseManifest, type Manifest } from '../../src/core/feed-format';
 import { createApp } from '../../src/server/app';
-import { feedRoutes } from '../../src/server/routes/feed';
+import { feedCors, feedRoutes } from '../../src/server/routes/feed';
 
 export type Fault =
   | 'bad-signature'
@@ -120,6 +120,7 @@ export class TestFeed {
   constructor(public keys: TestKey[] = [newKey()]) {
     const files = feedRoutes(this.dir);
     const faulty = new Hono();
+    faulty.use('*', feedCors());
     faulty.get('/:name', async (c) => {
       const name = c.req.param('name');
       this.requests.push({ path: name, ifNoneMatch: c.req.header('if-none-match') ?? null });

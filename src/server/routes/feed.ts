@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import type { RouteModule } from '../app';
 
 const fileName = /^[a-z0-9][a-z0-9._-]{0,127}$/;
@@ -19,6 +20,18 @@ interface Cached {
   gzip: Buffer | null;
   etag: string;
 }
+
+/**
+ * Feeds are public data read by extensions from their own origin: any origin may GET them, and
+ * the ETag and Retry-After headers must be readable for conditional requests and backoff.
+ */
+export const feedCors = () =>
+  cors({
+    origin: '*',
+    allowMethods: ['GET', 'HEAD', 'OPTIONS'],
+    allowHeaders: ['If-None-Match'],
+    exposeHeaders: ['ETag', 'Retry-After', 'Content-Length'],
+  });
 
 export function feedRoutes(dir: string, prefix = '/feed'): RouteModule {
   const cache = new Map<string, Cached>();
@@ -35,6 +48,7 @@ export function feedRoutes(dir: string, prefix = '/feed'): RouteModule {
     return entry;
   };
   const app = new Hono();
+  app.use('*', feedCors());
   app.get('/:name', async (c) => {
     const name = c.req.param('name');
     if (!fileName.test(name)) return c.json({ error: 'not a feed file' }, 404);
