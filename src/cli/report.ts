@@ -219,6 +219,8 @@ export const reportCommand: Command = {
       }
       throw new UsageError(sub ? `unknown report command '${sub}'` : 'report needs a command');
     } catch (error) {
+      // Control characters from a file or a server never reach the terminal raw.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
       const message = (error as Error).message.replace(/[\x00-\x1f\x7f]/g, ' ');
       io.stderr.write(
         `leadguard report: ${message}\n${error instanceof UsageError ? `${usage}\n` : ''}`,

@@ -102,7 +102,7 @@ async function serveAll(args: string[], io: CommandIO): Promise<number> {
     io.stdout.write(
       [
         `reports: POST ${server.origin}/v1/reports (database ${redact(String(out.db ?? 'reports.sqlite'))}, evidence in ${service.evidence.dir})`,
-        `reviewer page: ${server.origin}/review/ (a reviewer token as the password)`,
+        `reviewer page: ${server.origin}/review (a reviewer token as the password)`,
         `receipt key ${service.keyCreated ? 'made at' : 'from'} ${service.keyPath}; public key: ${service.signer.publicKey}`,
         '',
       ].join('\n'),
@@ -132,6 +132,8 @@ export const serveCommand: Command = {
       }
       return await serveAll(args, io);
     } catch (error) {
+      // Control characters from a file or a server never reach the terminal raw.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
       const message = (error as Error).message.replace(/[\x00-\x1f\x7f]/g, ' ');
       io.stderr.write(
         `leadguard serve: ${message}\n${error instanceof UsageError ? `${usage}\n` : ''}`,

@@ -327,7 +327,7 @@ export async function verifyReceipt(
   if (!options.trustedKeys.includes(receipt.key))
     return { ok: false, reason: 'the receipt is signed by a key that is not trusted', receipt };
   const { sig, ...body } = receipt;
-  let valid = false;
+  let valid: boolean;
   try {
     valid = await options.verifier(
       base64ToBytes(receipt.key),
