@@ -39,25 +39,46 @@ export default defineConfig({
       'Highlights and reports the lead generation of illegal debt agents (代理维权, 征信修复, 停息挂账…) on Chinese social platforms.',
     // Only what a shipped feature uses (issue 10). No `tabs`: its "read your browsing history"
     // warning bought nothing, since the host permissions below already show LeadGuard the URLs
-    // of platform tabs (pausing a platform finds its tabs by URL); no `activeTab`: nothing acts on
-    // a toolbar click. Feeds need no host permission: they are public files served with CORS
-    // headers (the reference server sends them).
+    // of platform tabs (pausing a platform finds its tabs by URL, a report reads its tab's URL).
+    // Feeds need no host permission: they are public files served with CORS headers (the
+    // reference server sends them); the report server admits the extension's origin by CORS too.
     permissions: [
       // Settings, paused platforms, per-tab state, and the compiled matcher that content scripts
       // read in chunks (src/platform/matcher-delivery.ts).
       'storage',
       // Feeds' lists in IndexedDB (a million accounts) and their compiled form pass the default
-      // quota.
+      // quota; so does the report outbox's evidence (capped in the options, 500 MB by default).
       'unlimitedStorage',
-      // The feed sync schedule (every 30 minutes by default, src/platform/sync.ts), which must
-      // outlive the service worker; the report outbox's retries will use it too.
+      // The feed sync schedule (every 30 minutes by default, src/platform/sync.ts) and the report
+      // outbox's retries (src/platform/outbox.ts), which must outlive the service worker.
       'alarms',
+      // A report filed from the context menu or the keyboard shortcut screenshots its tab
+      // (captureVisibleTab) with no broader permission: those gestures grant activeTab.
+      'activeTab',
+      // 举报此账号 / 举报选中文字 on platform pages (src/platform/report-background.ts).
+      'contextMenus',
     ],
     // The supported platforms: content scripts, and reading those tabs' URLs.
     host_permissions: [...supportedMatches],
-    // The generic adapter on other sites: nothing is asked at install; the site's origin is asked
-    // for (permissions.request) at the moment a user enables LeadGuard there.
-    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    // Nothing here is asked at install; each is asked for (permissions.request) when the user
+    // turns on what needs it.
+    optional_host_permissions: [
+      // The generic adapter on other sites: the site's origin, when a user enables LeadGuard there.
+      'https://*/*',
+      'http://*/*',
+      // Screenshots for reports filed from the hover card (options → 举报): captureVisibleTab
+      // takes <all_urls> or activeTab, and a click inside the page grants neither.
+      '<all_urls>',
+    ],
+    // MHTML evidence (Chromium only), asked when the user turns it on in the options.
+    ...(browser === 'firefox' ? {} : { optional_permissions: ['pageCapture'] }),
+    // The keyboard shortcut for reporting the focused match (a gesture that grants activeTab).
+    commands: {
+      'report-focused': {
+        suggested_key: { default: 'Alt+Shift+R' },
+        description: '举报当前聚焦的线索（LeadGuard）',
+      },
+    },
     icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
     action: { default_title: 'LeadGuard' },
     ...(browser === 'firefox'

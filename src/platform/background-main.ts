@@ -23,6 +23,7 @@ import {
 } from './sync';
 import { onMessage, sendMessage } from './messages';
 import { isPaused, setPlatformPaused } from './paused';
+import { startReports } from './report-background';
 import { forgetTab, pruneTabs, readTabState, writeTabState } from './tab-state';
 
 /** Registers every background listener synchronously, as MV3 service workers require. */
@@ -92,6 +93,7 @@ export function startBackground(): void {
       return { paused };
     },
   });
+  startReports();
   browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
   browser.runtime.onStartup.addListener(async () => {
     const tabs = await browser.tabs.query({});

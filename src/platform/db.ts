@@ -1,7 +1,7 @@
 /**
  * The extension's database (IndexedDB through Dexie): subscribed feeds, each list source's active
- * and previous version, the user's own entries, sync state and history, and list files staged for
- * import. Lists are kept here rather than in `storage.local` because a feed may hold a million
+ * and previous version, the user's own entries, sync state and history, list files staged for
+ * import, and the report outbox with its evidence. Lists are kept here rather than in `storage.local` because a feed may hold a million
  * accounts; tabs never read this (they read the compiled matcher from storage, matcher-delivery.ts).
  *
  * Schema changes add a numbered `db.version(n)` with an `upgrade` that migrates the rows; versions
@@ -10,6 +10,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { Entry } from '../core/list-schema';
 import type { ListHeader } from '../core/feed-format';
+import type { EvidenceKind, Receipt, Report } from '../core/report';
 
 /** A subscription: where the feed is and which Ed25519 keys may sign it (several, for rotation). */
 export interface FeedRecord {
@@ -109,6 +110,44 @@ export interface StagedImportRecord {
   at: number;
 }
 
+/** Where a report is in the outbox (outbox.ts). */
+export type ReportStatus =
+  'queued' | 'sending' | 'delivered' | 'rejected' | 'retrying' | 'cancelled';
+
+/** A report in the outbox: what was filed, where delivery stands, and what the server said. */
+export interface ReportRecord {
+  /** The report's idempotency key. */
+  id: string;
+  report: Report;
+  status: ReportStatus;
+  createdAt: number;
+  updatedAt: number;
+  attempts: number;
+  /** The last failure in words (retrying), or the server's reason (rejected). */
+  lastError: string | null;
+  nextAttemptAt: number | null;
+  /** While sending: until when this attempt holds the report (a stopped worker's lapses). */
+  leaseUntil: number | null;
+  serverId: string | null;
+  receipt: Receipt | null;
+  /** 'ok', or why the receipt does not verify. */
+  receiptCheck: string | null;
+  deliveredAt: number | null;
+  /** Bytes of evidence held for this report (0 once pruned). */
+  evidenceBytes: number;
+  evidencePrunedAt: number | null;
+  /** Account id and searchable text, for the history page's index and search. */
+  account: string | null;
+}
+
+/** One artifact's bytes, kept until the report is delivered and the retention period passes. */
+export interface EvidenceRecord {
+  reportId: string;
+  name: string;
+  kind: EvidenceKind;
+  bytes: Uint8Array;
+}
+
 export class LeadGuardDb extends Dexie {
   feeds!: EntityTable<FeedRecord, 'id'>;
   lists!: Dexie.Table<ListVersionRecord, [SourceId, number]>;
@@ -118,6 +157,8 @@ export class LeadGuardDb extends Dexie {
   history!: EntityTable<HistoryRecord, 'seq'>;
   active!: EntityTable<ActiveRecord, 'key'>;
   staged!: EntityTable<StagedImportRecord, 'id'>;
+  reports!: EntityTable<ReportRecord, 'id'>;
+  evidence!: Dexie.Table<EvidenceRecord, [string, string]>;
 
   constructor(name = 'leadguard') {
     super(name);
@@ -130,6 +171,11 @@ export class LeadGuardDb extends Dexie {
       history: '++seq, source, at',
       active: 'key',
       staged: 'id',
+    });
+    // The report outbox (issue 13).
+    this.version(2).stores({
+      reports: 'id, status, createdAt, nextAttemptAt, account',
+      evidence: '[reportId+name], reportId',
     });
   }
 }

@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { browser, type Browser } from 'wxt/browser';
 import { LayoutDiagnostic } from '../page/layout-check';
 import { platformIds } from '../sites/platforms';
+import { FiledReport, ReportDraft } from './report-draft';
+import { EvidenceChoice, ReportPrefs, ReportSettings } from './report-settings';
 
 export const TabState = z.object({
   platform: z.enum(platformIds).nullable(),
@@ -177,6 +179,50 @@ export const protocol = {
     from: ['extension'],
     request: z.object({ ids: z.array(z.string()).min(1) }),
     response: z.object({ sha256: z.string() }),
+  },
+  /** A tab files a report of a block: captured, stored in the outbox, then delivered. */
+  fileReport: { from: ['tab'], request: ReportDraft, response: FiledReport },
+  /** What a tab may know of the report settings: the first-report disclosure and evidence kinds. */
+  getReportPrefs: { from: ['tab', 'extension'], request: z.object({}), response: ReportPrefs },
+  /**
+   * The first report's disclosure, confirmed on the page with the evidence kinds the user keeps:
+   * a tab may only turn evidence on or off, never set the server, the token or the reporter.
+   */
+  setReportPrefs: {
+    from: ['tab', 'extension'],
+    request: z.object({ disclosureAccepted: z.boolean(), evidence: EvidenceChoice }),
+    response: ReportPrefs,
+  },
+  /** The report settings with the token (options page only). */
+  getReportSettings: { from: ['extension'], request: z.object({}), response: ReportSettings },
+  setReportSettings: {
+    from: ['extension'],
+    request: ReportSettings.partial(),
+    response: ReportSettings,
+  },
+  /** The history page retries or cancels a report; the background's sender picks it up. */
+  retryReport: {
+    from: ['extension'],
+    request: z.object({ id: z.string().uuid() }),
+    response: z.object({}),
+  },
+  cancelReport: {
+    from: ['extension'],
+    request: z.object({ id: z.string().uuid() }),
+    response: z.object({}),
+  },
+  /**
+   * Background → tab: the context menu or the keyboard shortcut asks to report what it points at
+   * (the account of the block right-clicked, the selected text, or the focused match).
+   */
+  reportTarget: {
+    from: ['extension'],
+    request: z.object({
+      source: z.enum(['context-menu', 'shortcut']),
+      what: z.enum(['account', 'selection', 'focused']),
+      selection: z.string().max(20_000).optional(),
+    }),
+    response: z.object({ filed: z.boolean(), message: z.string() }),
   },
   /** Background → tab: the user paused or resumed LeadGuard on this tab's platform. */
   pauseChanged: {

@@ -51,6 +51,10 @@ describe('the message protocol', () => {
     'getTabState',
     'addFeed',
     'putLocalEntries',
+    'getReportSettings',
+    'setReportSettings',
+    'retryReport',
+    'cancelReport',
   ] as const)(
     'answers %s from a content script with an error, without calling the handler',
     async (type) => {
@@ -68,6 +72,10 @@ describe('the message protocol', () => {
         getTabState: { tabId: 4 },
         addFeed: { url: 'https://feed.example/', keys: [] },
         putLocalEntries: { entries: [{}] },
+        getReportSettings: {},
+        setReportSettings: { serverUrl: 'https://evil.example/' },
+        retryReport: { id: '6f1e7c52-2a3b-4c8d-9e0f-1a2b3c4d5e6f' },
+        cancelReport: { id: '6f1e7c52-2a3b-4c8d-9e0f-1a2b3c4d5e6f' },
       }[type];
       const reply = await deliver({ type, data }, senders.contentScript!);
       expect(reply).toEqual({
@@ -93,6 +101,50 @@ describe('the message protocol', () => {
     expect(await deliver({ type: 'pageReport', data }, senders.contentScript!)).toMatchObject({
       ok: true,
     });
+    stop();
+  });
+
+  it('files reports only from content scripts', async () => {
+    let calls = 0;
+    const stop = onMessage({
+      fileReport: () => {
+        calls += 1;
+        return {} as never;
+      },
+    });
+    for (const sender of [senders.optionsPage!, senders.otherExtension!, senders.webPage!]) {
+      expect(await deliver({ type: 'fileReport', data: {} }, sender)).toMatchObject({
+        ok: false,
+        error: 'fileReport is accepted only from LeadGuard content scripts',
+      });
+    }
+    expect(calls).toBe(0);
+    stop();
+  });
+
+  it('lets a tab change only the disclosure and the evidence kinds, never the server or token', async () => {
+    const seen: unknown[] = [];
+    const stop = onMessage({
+      setReportPrefs: (prefs) => {
+        seen.push(prefs);
+        return prefs;
+      },
+    });
+    const evidence = { screenshot: false, snippet: true, mhtml: false };
+    const reply = await deliver(
+      {
+        type: 'setReportPrefs',
+        data: {
+          disclosureAccepted: true,
+          evidence,
+          serverUrl: 'https://evil.example/',
+          token: 'x',
+        },
+      },
+      senders.contentScript!,
+    );
+    expect(reply).toMatchObject({ ok: true });
+    expect(seen).toEqual([{ disclosureAccepted: true, evidence }]);
     stop();
   });
 
