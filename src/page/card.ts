@@ -22,6 +22,8 @@ export interface CardInfo {
   reportEntry?: Element;
   /** Or the menu it sits behind: the button opens the menu, then clicks its report item. */
   reportMenu?: ReportMenu;
+  /** Files a LeadGuard report of this block (from the card on a highlight, or on a badge). */
+  onReport?: (source: 'card' | 'badge') => void;
 }
 
 const verdictLabel = { lead: '引流线索', mention: '提及' } as const;
@@ -52,6 +54,8 @@ bdi { unicode-bidi: isolate; }
 code { font: 12px ui-monospace, monospace; background: #f2f2f5; border-radius: 3px; padding: 0 3px; }
 button { font: inherit; margin-top: 6px; padding: 3px 10px; border-radius: 5px; border: 1px solid #c81e1e;
   background: #c81e1e; color: #fff; cursor: pointer; }
+button.platform-report { background: #fff; color: #c81e1e; }
+button + button { margin-left: 6px; }
 `;
 
 const badgeCss = `
@@ -165,8 +169,20 @@ export class HoverCard {
     const body = el(d, 'div', undefined, 'body');
     body.append(...rows);
     const actions = el(d, 'div', undefined, 'actions');
+    if (info.onReport) {
+      const report = info.onReport;
+      const button = el(d, 'button', '举报');
+      button.className = 'report';
+      // Only the user's own click files a report, never a click a page script dispatched.
+      button.addEventListener('click', (event) => {
+        if (!event.isTrusted) return;
+        report(anchor instanceof Element ? 'badge' : 'card');
+      });
+      actions.append(button);
+    }
     if (info.reportEntry || info.reportMenu) {
       const button = el(d, 'button', '打开平台举报');
+      button.className = 'platform-report';
       const { reportEntry, reportMenu } = info;
       button.addEventListener('click', (event) => {
         if (!event.isTrusted) return;

@@ -19,6 +19,7 @@ import type { PageKind, SiteAdapter } from '../sites/adapter';
 import { generic } from '../sites/generic';
 import type { PlatformId } from '../sites/platforms';
 import { layoutCheck, type LayoutDiagnostic } from './layout-check';
+import { reportBlock, type ReportContext, type ReportResult } from './report-action';
 import { PageScanner } from './scanner';
 
 const log = (error: unknown) => console.warn('[LeadGuard]', error);
@@ -139,6 +140,8 @@ export async function startPage(adapter: SiteAdapter, doc: Document = document):
       root: doc,
       onError: log,
       onCounts: reportCounts,
+      onReport: (context, source) =>
+        void report(context, source, { hideUi: () => scanner.card.hide() }),
     });
     scan = { controller, scanner };
     scanner.start();
@@ -181,6 +184,40 @@ export async function startPage(adapter: SiteAdapter, doc: Document = document):
     }
   };
 
+  // One report at a time from this tab: a second click while one is filed is ignored.
+  let reporting: Promise<ReportResult> | null = null;
+  const report = (
+    context: ReportContext,
+    source: 'card' | 'badge' | 'context-menu' | 'shortcut',
+    options: { text?: string; note?: string; hideUi?: () => void } = {},
+  ): Promise<ReportResult> => {
+    reporting ??= reportBlock(doc, context, source, options).finally(() => {
+      reporting = null;
+    });
+    return reporting;
+  };
+  // The context menu reports what was right-clicked: remember where.
+  let contextTarget: Node | null = null;
+  ctx.addEventListener(doc, 'contextmenu', (e: Event) => (contextTarget = e.target as Node), {
+    capture: true,
+  });
+  const unscanned = (text: string): ReportContext => ({
+    element: doc.getSelection()?.anchorNode?.parentElement ?? doc.body,
+    platform: adapter.id,
+    text,
+    assessment: {
+      verdict: 'clean',
+      categories: [],
+      matches: [],
+      contacts: [],
+      score: 0,
+      probability: null,
+    },
+    list: matcher
+      ? { id: matcher.compiled.listId, version: matcher.compiled.listVersion }
+      : { id: 'unknown', version: 0 },
+  });
+
   // A newly published list reaches this tab without a reload; the first one starts the scan
   // (on a first run the background may still be compiling the bundled list). Watching starts
   // before the first read, so a list published in between is not missed.
@@ -212,6 +249,28 @@ export async function startPage(adapter: SiteAdapter, doc: Document = document):
       paused = next;
       restart();
       return {};
+    },
+    async reportTarget({ source, what, selection }) {
+      const scanner = scan?.scanner;
+      if (what === 'selection') {
+        const text = (selection ?? doc.getSelection()?.toString() ?? '').trim();
+        if (!text) return { filed: false, message: '没有选中文字' };
+        const anchor = doc.getSelection()?.anchorNode ?? contextTarget;
+        const context = scanner?.reportContextFor(anchor ?? null) ?? unscanned(text);
+        return report(context, source, { text, note: '举报选中的文字' });
+      }
+      const context =
+        what === 'account'
+          ? scanner?.reportContextFor(contextTarget)
+          : scanner?.focusedReportContext();
+      if (!context) {
+        const message =
+          what === 'account'
+            ? '这里没有 LeadGuard 标出的内容或账号'
+            : '没有聚焦的线索：先用 Alt+Shift+L 选中一条';
+        return { filed: false, message };
+      }
+      return report(context, source);
     },
   });
   life.signal.addEventListener('abort', removeListener, { once: true });

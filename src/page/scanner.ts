@@ -17,6 +17,7 @@ import { blockText, rangeFor, type BlockText } from './block-text';
 import { createBadge, focusBadge, HoverCard, type CardInfo } from './card';
 import { Highlighter, type Mark } from './highlighter';
 import { ShadowWatch } from './shadow-watch';
+import type { ReportContext } from './report-action';
 
 /** How long found highlights and badges may wait for the next batch while a scan goes on. */
 const flushEveryMs = 500;
@@ -47,6 +48,8 @@ export interface ScannerOptions {
    */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** The card's 举报 button: file a LeadGuard report of the block. */
+  onReport?: (context: ReportContext, source: 'card' | 'badge') => void;
 }
 
 /** A block quiet for this long is no longer churning: its back-off starts over. */
@@ -71,6 +74,7 @@ interface BlockState {
   nextCheck: number;
   /** Its highlights were taken off while it waited: it is assessed again even if unchanged. */
   dropped?: boolean;
+  report?: ReportContext;
 }
 
 /** What a mutation did to a processed block: its words may differ, or its structure or author. */
@@ -505,6 +509,16 @@ export class PageScanner {
       reportMenu: block.reportMenu,
     };
     state.info = info;
+    state.report = {
+      element: block.element,
+      platform: this.adapter.id,
+      ...(block.author ? { account: block.author } : {}),
+      text: text.text,
+      assessment: a,
+      list: { id: this.matcher.compiled.listId, version: this.matcher.compiled.listVersion },
+    };
+    const onReport = this.options.onReport;
+    if (onReport) info.onReport = (source) => onReport(state.report!, source);
     if (a.verdict !== 'clean') {
       // Mentions show only their topic terms; leads show everything that made them leads.
       const candidates =
@@ -536,6 +550,25 @@ export class PageScanner {
       state.badge.setAttribute('data-block', block.key);
       this.pendingBadges.set(state.badge, [anchor, block.authorElement !== undefined]);
     }
+  }
+
+  /** The report context of the flagged block holding `node` (context menu, selection). */
+  reportContextFor(node: Node | null): ReportContext | null {
+    for (let n: Node | null = node; n; n = n.parentNode ?? (n as ShadowRoot).host ?? null) {
+      const state = n.nodeType === 1 ? this.states.get(n as Element) : undefined;
+      if (state?.report) return state.report;
+    }
+    return null;
+  }
+
+  /** The block whose badge has focus (the keyboard shortcut reports it). */
+  focusedReportContext(): ReportContext | null {
+    const active = this.doc.activeElement;
+    for (const state of this.states.values()) {
+      if (state.badge && state.report && (state.badge === active || state.badge.contains(active)))
+        return state.report;
+    }
+    return null;
   }
 
   /** Display names read as account signals (「xx法务-协商」), once per account and name. */

@@ -8,6 +8,7 @@ import { stageImport } from '../platform/staged-import';
 import { sendMessage, type ListInfo } from '../platform/messages';
 import { renderFeeds } from './feeds-panel';
 import { renderLocalEntries } from './local-entries-panel';
+import { renderReportSettings } from './report-settings-panel';
 
 export async function renderOptions(root: HTMLElement): Promise<void> {
   const info = await sendMessage('getListInfo', {});
@@ -61,9 +62,12 @@ export async function renderOptions(root: HTMLElement): Promise<void> {
   feeds.id = 'feeds';
   const local = document.createElement('section');
   local.id = 'local';
-  root.replaceChildren(h1, h2, listInfo(info), label, reset, status, feeds, local);
+  const reports = document.createElement('section');
+  reports.id = 'reports';
+  root.replaceChildren(h1, h2, listInfo(info), label, reset, status, feeds, local, reports);
   await renderFeeds(feeds, () => renderOptions(root));
   await renderLocalEntries(local, () => renderOptions(root));
+  await renderReportSettings(reports);
 }
 
 function sourceName(info: ListInfo): string {

@@ -1,0 +1,3 @@
+import { renderReports } from '../../src/ui/reports';
+
+void renderReports(document.getElementById('app')!);
