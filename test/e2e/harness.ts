@@ -36,19 +36,31 @@ export interface ExtensionSession {
   close(): Promise<void>;
 }
 
-export async function launchExtension(): Promise<ExtensionSession> {
+export interface LaunchExtensionOptions {
+  /** A profile to reuse (a browser relaunched on the same profile); a fresh one by default. */
+  userDataDir?: string;
+  /** More Chromium switches. */
+  args?: string[];
+}
+
+export async function launchExtension(
+  options: LaunchExtensionOptions = {},
+): Promise<ExtensionSession> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(missingChromiumMessage);
   // E2E_EXTENSION_DIR runs the tests against another build (an older commit's: did they fail?).
   const extensionDir = process.env.E2E_EXTENSION_DIR;
   assertBuilt(extensionDir);
-  const context = await chromium.launchPersistentContext(freshProfileDir(), {
+  const context = await chromium.launchPersistentContext(options.userDataDir ?? freshProfileDir(), {
     executablePath,
     headless: true,
-    args: chromiumArgs({
-      fixturePort: inject('fixturePort'),
-      ...(extensionDir ? { extensionDir } : {}),
-    }),
+    args: [
+      ...chromiumArgs({
+        fixturePort: inject('fixturePort'),
+        ...(extensionDir ? { extensionDir } : {}),
+      }),
+      ...(options.args ?? []),
+    ],
     ignoreHTTPSErrors: true,
     locale: 'zh-CN',
     viewport: { width: 1280, height: 900 },
