@@ -126,6 +126,8 @@ export interface ReportRecord {
   /** The last failure in words (retrying), or the server's reason (rejected). */
   lastError: string | null;
   nextAttemptAt: number | null;
+  /** The server's Retry-After: no attempt before this, whatever else happens. */
+  notBefore?: number | null;
   /** While sending: until when this attempt holds the report (a stopped worker's lapses). */
   leaseUntil: number | null;
   serverId: string | null;
