@@ -13,6 +13,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { evidenceRef, Report, REPORT_FORMAT, requestBody, verifyReceipt } from '../core/report';
 import { defaultVerifier } from '../core/signature';
+import { describeError, errorLine, escapeForTerminal } from './cli-error';
 import { options, UsageError } from './feed';
 import type { Command, CommandIO } from './main';
 
@@ -175,10 +176,15 @@ async function verify(args: string[], io: CommandIO): Promise<number> {
   const keys = await Promise.all((out.pubkey as string[]).map(readKey));
   const verifier = await defaultVerifier();
   let failed = 0;
-  for (const item of await readExport(positional[0]!)) {
+  const path = positional[0]!;
+  const exported = await readExport(path).catch((error: NodeJS.ErrnoException) => {
+    // A file system error names the file; anything else already says what is wrong.
+    throw error.code ? new Error(`cannot read ${describeError(error, path)}`) : error;
+  });
+  for (const item of exported) {
     const report = item.report === undefined ? undefined : Report.safeParse(item.report);
     if (report && !report.success) {
-      io.stdout.write(`FAIL ${item.where}: report.json is not a report\n`);
+      io.stdout.write(`FAIL ${escapeForTerminal(item.where)}: report.json is not a report\n`);
       failed++;
       continue;
     }
@@ -192,10 +198,12 @@ async function verify(args: string[], io: CommandIO): Promise<number> {
     if (check.ok) {
       const r = check.receipt;
       io.stdout.write(
-        `ok   ${item.where}: report ${r.reportId} filed ${r.serverTime}; ${report ? 'report' : 'receipt only (no report.json)'} and ${r.artifacts.length} evidence file(s) unaltered\n`,
+        `ok   ${escapeForTerminal(item.where)}: report ${escapeForTerminal(r.reportId)} filed ${escapeForTerminal(r.serverTime)}; ${report ? 'report' : 'receipt only (no report.json)'} and ${r.artifacts.length} evidence file(s) unaltered\n`,
       );
     } else {
-      io.stdout.write(`FAIL ${item.where}: ${check.reason}\n`);
+      io.stdout.write(
+        `FAIL ${escapeForTerminal(item.where)}: ${escapeForTerminal(check.reason)}\n`,
+      );
       failed++;
     }
   }
@@ -219,11 +227,13 @@ export const reportCommand: Command = {
       }
       throw new UsageError(sub ? `unknown report command '${sub}'` : 'report needs a command');
     } catch (error) {
-      // Control characters from a file or a server never reach the terminal raw.
-      // eslint-disable-next-line no-control-regex -- matching control characters is the point
-      const message = (error as Error).message.replace(/[\x00-\x1f\x7f]/g, ' ');
+      // One line, escaped; a usage error points at the usage instead of printing it.
+      const message = describeError(error);
       io.stderr.write(
-        `leadguard report: ${message}\n${error instanceof UsageError ? `${usage}\n` : ''}`,
+        errorLine(
+          'leadguard report',
+          error instanceof UsageError ? `${message} (see leadguard report --help)` : message,
+        ),
       );
       return error instanceof UsageError ? 2 : 1;
     }

@@ -14,6 +14,7 @@ import { openReportService, type ReportService } from '../server/report-service'
 import { feedRoutes } from '../server/routes/feed';
 import { EXTENSION_ORIGIN } from '../server/routes/reports';
 import { startServer } from '../server/serve';
+import { describeError, errorLine } from './cli-error';
 import { options, UsageError } from './feed';
 import type { Command, CommandIO } from './main';
 
@@ -63,7 +64,10 @@ async function serveAll(args: string[], io: CommandIO): Promise<number> {
     feedDir = resolve(out.feed);
     if (!existsSync(join(feedDir, 'manifest.json'))) {
       io.stderr.write(
-        `leadguard serve: no manifest.json in ${feedDir} (build one with leadguard feed build)\n`,
+        errorLine(
+          'leadguard serve',
+          `no manifest.json in ${feedDir} (build one with leadguard feed build)`,
+        ),
       );
       return 1;
     }
@@ -88,7 +92,9 @@ async function serveAll(args: string[], io: CommandIO): Promise<number> {
     modules.push(...service.modules);
   }
   const server = await startServer(createApp(modules), port).catch((error: Error) => {
-    io.stderr.write(`leadguard serve: cannot listen on 127.0.0.1:${port}: ${error.message}\n`);
+    io.stderr.write(
+      errorLine('leadguard serve', `cannot listen on 127.0.0.1:${port}: ${error.message}`),
+    );
     return null;
   });
   if (!server) {
@@ -132,11 +138,13 @@ export const serveCommand: Command = {
       }
       return await serveAll(args, io);
     } catch (error) {
-      // Control characters from a file or a server never reach the terminal raw.
-      // eslint-disable-next-line no-control-regex -- matching control characters is the point
-      const message = (error as Error).message.replace(/[\x00-\x1f\x7f]/g, ' ');
+      // One line, escaped; a usage error points at the usage instead of printing it.
+      const message = describeError(error);
       io.stderr.write(
-        `leadguard serve: ${message}\n${error instanceof UsageError ? `${usage}\n` : ''}`,
+        errorLine(
+          'leadguard serve',
+          error instanceof UsageError ? `${message} (see leadguard serve --help)` : message,
+        ),
       );
       return error instanceof UsageError ? 2 : 1;
     }

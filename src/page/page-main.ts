@@ -196,11 +196,16 @@ export async function startPage(adapter: SiteAdapter, doc: Document = document):
     });
     return reporting;
   };
-  // The context menu reports what was right-clicked: remember where.
+  // The context menu reports what the user right-clicked: remember where (a page's forged
+  // contextmenu event doesn't move it).
   let contextTarget: Node | null = null;
-  ctx.addEventListener(doc, 'contextmenu', (e: Event) => (contextTarget = e.target as Node), {
-    capture: true,
-  });
+  doc.addEventListener(
+    'contextmenu',
+    (e: Event) => {
+      if (e.isTrusted) contextTarget = e.target as Node;
+    },
+    { capture: true, signal: life.signal },
+  );
   const unscanned = (text: string): ReportContext => ({
     element: doc.getSelection()?.anchorNode?.parentElement ?? doc.body,
     platform: adapter.id,

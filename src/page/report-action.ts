@@ -120,13 +120,15 @@ export function showDisclosure(
       el.remove();
       resolve(value);
     };
-    send.addEventListener('click', () =>
+    // Only the user's own click agrees to send, never one a page script dispatched.
+    send.addEventListener('click', (e) => {
+      if (!e.isTrusted) return;
       done({
         screenshot: boxes.screenshot.checked,
         snippet: boxes.snippet.checked,
         mhtml: boxes.mhtml.checked,
-      }),
-    );
+      });
+    });
     cancel.addEventListener('click', () => done(null));
     panel.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') done(null);

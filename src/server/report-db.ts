@@ -122,7 +122,14 @@ export async function openReportDb(spec: string): Promise<ReportDb> {
     const pool = new pg.Pool({ connectionString: spec, max: 10 });
     db = new Kysely<ReportDatabase>({ dialect: new PostgresDialect({ pool }) });
   } else {
-    const database = new BetterSqlite3(spec);
+    let database: BetterSqlite3.Database;
+    try {
+      database = new BetterSqlite3(spec);
+    } catch (error) {
+      throw new Error(`cannot open the report database ${spec}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
     // WAL lets the reviewer page read while reports are written; foreign keys are off by default.
     database.pragma('journal_mode = WAL');
     database.pragma('foreign_keys = ON');

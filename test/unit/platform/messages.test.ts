@@ -127,7 +127,7 @@ describe('the message protocol', () => {
     const stop = onMessage({
       setReportPrefs: (prefs) => {
         seen.push(prefs);
-        return prefs;
+        return { ...prefs, configured: true };
       },
     });
     const evidence = { screenshot: false, snippet: true, mhtml: false };
