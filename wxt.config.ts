@@ -29,11 +29,26 @@ function zodWithoutEvalProbe(): Plugin {
 const chromeKey =
   'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA2JtJQWPx2tR8Bzv6luXZqLOM7tH/0nCSHdOYco5e2G2nJQTbidFciE8mG9MN3iUxEgFFMts1FjxDdKPcZsS8dNC2kUyW4qiSDpxZO3RrvE3BIhPgymCoKUq0EzRaFP14Zd/kjz6ByMniZuZCNEiKT4VwGI8gEM2zzqZH06Gu6i943qWNtRDoYlm3V2oI8CUAW4imB+EU21iHpjv0f0qe/Eh5HgC2lKNYG/O32NXwNsWjmJskjzc/DO+UXvyBJRrTxFZM4oG8pFrtEMpUcT4BBJ+XFetJGkHNaPAoLJLhp9L+khCO1GJNG7yL/yg0qshtZimhSYpwzdpoutYKftc+swIDAQAB';
 
+/** Hosts asked for only when the user turns on what needs them. */
+const optionalHosts = [
+  // The generic adapter on other sites: the site's origin, when a user enables LeadGuard there.
+  'https://*/*',
+  'http://*/*',
+  // Screenshots for reports filed from the hover card (options → 举报): captureVisibleTab
+  // takes <all_urls> or activeTab, and a click inside the page grants neither.
+  '<all_urls>',
+] as const;
+
+/** Permissions asked for only when the user turns on what needs them. */
+const optionalPermissions = (browser: string): string[] =>
+  // MHTML evidence (Chromium's pageCapture), asked when the user turns it on in the options.
+  browser === 'firefox' ? [] : ['pageCapture'];
+
 export default defineConfig({
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [zodWithoutEvalProbe()] }),
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, manifestVersion }) => ({
     name: 'LeadGuard',
     description:
       'Highlights and reports the lead generation of illegal debt agents (代理维权, 征信修复, 停息挂账…) on Chinese social platforms.',
@@ -61,17 +76,14 @@ export default defineConfig({
     // The supported platforms: content scripts, and reading those tabs' URLs.
     host_permissions: [...supportedMatches],
     // Nothing here is asked at install; each is asked for (permissions.request) when the user
-    // turns on what needs it.
-    optional_host_permissions: [
-      // The generic adapter on other sites: the site's origin, when a user enables LeadGuard there.
-      'https://*/*',
-      'http://*/*',
-      // Screenshots for reports filed from the hover card (options → 举报): captureVisibleTab
-      // takes <all_urls> or activeTab, and a click inside the page grants neither.
-      '<all_urls>',
-    ],
-    // MHTML evidence (Chromium only), asked when the user turns it on in the options.
-    ...(browser === 'firefox' ? {} : { optional_permissions: ['pageCapture'] }),
+    // turns on what needs it. MV2 (Firefox's build) has no optional_host_permissions (WXT drops
+    // the key there): its optional hosts go in optional_permissions.
+    ...(manifestVersion === 2
+      ? { optional_permissions: [...optionalPermissions(browser), ...optionalHosts] }
+      : { optional_host_permissions: [...optionalHosts] }),
+    ...(manifestVersion === 3 && optionalPermissions(browser).length
+      ? { optional_permissions: optionalPermissions(browser) }
+      : {}),
     // The keyboard shortcut for reporting the focused match (a gesture that grants activeTab).
     commands: {
       'report-focused': {

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import config from '../../../wxt.config';
 
-type ManifestFn = (env: { browser: string }) => Record<string, unknown>;
+type ManifestFn = (env: { browser: string; manifestVersion: 2 | 3 }) => Record<string, unknown>;
+
+const manifestFor = (browser: string, manifestVersion: 2 | 3) =>
+  (config.manifest as ManifestFn)({ browser, manifestVersion });
+
+/** Hosts nothing asks for at install: a site the user enables, or screenshots from the card. */
+const optionalHosts = ['https://*/*', 'http://*/*', '<all_urls>'];
 
 describe('the manifest', () => {
   it.each([
-    ['chrome', ['pageCapture']],
-    ['firefox', undefined],
-  ])('asks %s only for permissions a shipped feature uses', (browser, optional) => {
-    const manifest = (config.manifest as ManifestFn)({ browser });
+    ['chrome', 3],
+    ['firefox', 2],
+  ] as const)('asks %s (MV%i) only for permissions a shipped feature uses', (browser, mv) => {
+    const manifest = manifestFor(browser, mv);
     // activeTab and contextMenus: reports from the context menu and the keyboard shortcut.
     expect(manifest.permissions).toEqual([
       'storage',
@@ -17,13 +23,18 @@ describe('the manifest', () => {
       'activeTab',
       'contextMenus',
     ]);
-    // Optional hosts prompt nothing at install: they are asked for when the user enables a site,
-    // or (<all_urls>) screenshots for reports filed from the hover card.
-    expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://*/*', '<all_urls>']);
-    // MHTML evidence is Chromium's pageCapture, asked when the user turns it on.
-    expect(manifest.optional_permissions).toEqual(optional);
     expect((manifest.host_permissions as string[]).every((m) => m.startsWith('https://'))).toBe(
       true,
     );
+  });
+
+  it('keeps optional hosts optional in MV3 and MV2 (which has no optional_host_permissions)', () => {
+    const chrome = manifestFor('chrome', 3);
+    expect(chrome.optional_host_permissions).toEqual(optionalHosts);
+    // MHTML evidence is Chromium's pageCapture, asked when the user turns it on.
+    expect(chrome.optional_permissions).toEqual(['pageCapture']);
+    const firefox = manifestFor('firefox', 2);
+    expect(firefox.optional_host_permissions).toBeUndefined();
+    expect(firefox.optional_permissions).toEqual(optionalHosts);
   });
 });
