@@ -10,9 +10,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { unzipSync } from 'fflate';
-import { evidenceRef, Report, REPORT_FORMAT, requestBody, verifyReceipt } from '../core/report';
-import { defaultVerifier } from '../core/signature';
+import type { Report } from '../core/report';
 import { describeError, errorLine, escapeForTerminal } from './cli-error';
 import { options, UsageError } from './feed';
 import type { Command, CommandIO } from './main';
@@ -59,6 +57,7 @@ export function examplePng(width = 64, height = 32): Uint8Array {
 
 /** A complete, valid request: a lead on a Douyin video with a screenshot and an HTML snippet. */
 export async function exampleRequest(now = new Date()) {
+  const { evidenceRef, REPORT_FORMAT, requestBody } = await import('../core/report');
   const screenshot = examplePng();
   const snippet = new TextEncoder().encode(
     '<div class="comment"><a href="https://www.douyin.com/user/MS4wLjABAAAAexample">征信顾问小王</a><span>征信修复 加V: zx8888</span></div>',
@@ -122,6 +121,7 @@ interface ExportedReport {
 
 /** The exported reports at `path`: a zip of folders, or a receipt.json with its folder. */
 async function readExport(path: string): Promise<ExportedReport[]> {
+  const { unzipSync } = await import('fflate');
   const parse = (where: string, bytes: Uint8Array | undefined) => {
     if (!bytes) return undefined;
     try {
@@ -173,6 +173,9 @@ async function verify(args: string[], io: CommandIO): Promise<number> {
   const { out, positional } = options(args, { pubkey: 'values' });
   if (positional.length !== 1 || !out.pubkey)
     throw new UsageError('verify needs RECEIPT and --pubkey');
+  // Loaded when a command needs them, not whenever `leadguard` starts.
+  const { Report, verifyReceipt } = await import('../core/report');
+  const { defaultVerifier } = await import('../core/signature');
   const keys = await Promise.all((out.pubkey as string[]).map(readKey));
   const verifier = await defaultVerifier();
   let failed = 0;

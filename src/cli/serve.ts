@@ -9,10 +9,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createApp, type RouteModule } from '../server/app';
-import { addToken, openReportDb, redact } from '../server/report-db';
-import { openReportService, type ReportService } from '../server/report-service';
+import type { ReportService } from '../server/report-service';
 import { feedRoutes } from '../server/routes/feed';
-import { EXTENSION_ORIGIN } from '../server/routes/reports';
 import { startServer } from '../server/serve';
 import { describeError, errorLine } from './cli-error';
 import { options, UsageError } from './feed';
@@ -24,6 +22,10 @@ const usage = [
   '       leadguard serve token add NAME [--reviewer] [--db reports.sqlite|postgres://…]',
 ].join('\n');
 
+// The report database's drivers (Kysely, better-sqlite3, pg) load when a command needs them, not
+// whenever `leadguard` starts: they tripled the start-up time of every other command.
+const reportDb = () => import('../server/report-db');
+
 async function tokenAdd(args: string[], io: CommandIO): Promise<number> {
   const { out, positional } = options(args, { db: 'value', reviewer: 'flag' });
   if (positional.length !== 1) throw new UsageError('token add needs one NAME');
@@ -31,6 +33,7 @@ async function tokenAdd(args: string[], io: CommandIO): Promise<number> {
   if (!/^[\p{L}\p{N} ._@-]{1,100}$/u.test(name))
     throw new UsageError('a token NAME is 1–100 letters, digits, spaces and . _ @ -');
   const spec = (out.db as string | undefined) ?? 'reports.sqlite';
+  const { addToken, openReportDb, redact } = await reportDb();
   const db = await openReportDb(spec);
   try {
     const { token } = await addToken(db.db, name, out.reviewer ? 'reviewer' : 'reporter');
@@ -82,6 +85,8 @@ async function serveAll(args: string[], io: CommandIO): Promise<number> {
         throw new UsageError('--rate is reports per minute per token');
       rate = { perMinute: n, burst: Math.max(1, Math.ceil(n / 5)) };
     }
+    const { openReportService } = await import('../server/report-service');
+    const { EXTENSION_ORIGIN } = await import('../server/routes/reports');
     service = await openReportService({
       db: (out.db as string | undefined) ?? 'reports.sqlite',
       ...(typeof out.evidence === 'string' ? { evidenceDir: out.evidence } : {}),
@@ -105,6 +110,7 @@ async function serveAll(args: string[], io: CommandIO): Promise<number> {
     io.stdout.write(`serving ${feedDir}\nfeed manifest: ${server.origin}/feed/manifest.json\n`);
   }
   if (service) {
+    const { redact } = await reportDb();
     io.stdout.write(
       [
         `reports: POST ${server.origin}/v1/reports (database ${redact(String(out.db ?? 'reports.sqlite'))}, evidence in ${service.evidence.dir})`,
