@@ -558,6 +558,10 @@ export class PageScanner {
       const state = n.nodeType === 1 ? this.states.get(n as Element) : undefined;
       if (state?.report) return state.report;
     }
+    // Badges sit in their own layer, outside the block: a right-click on one reports its block.
+    for (const state of this.states.values()) {
+      if (state.badge && state.report && node && state.badge.contains(node)) return state.report;
+    }
     return null;
   }
 
