@@ -9,6 +9,7 @@
  * - verify FEEDDIR|URL --pubkey feed.pub [--pubkey …]: checks the feed end to end like a client
  *   and exits 1 with the reason on the first fault.
  */
+import { errorLine } from './cli-error';
 import {
   createPrivateKey,
   createPublicKey,
@@ -499,15 +500,10 @@ export const feedCommand: Command = {
       return await run(args, io);
     } catch (error) {
       const usage = error instanceof UsageError;
-      // Control characters from a file or a server never reach the terminal raw.
-      const message = [...(error as Error).message]
-        .map((c) =>
-          c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f
-            ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
-            : c,
-        )
-        .join('');
-      io.stderr.write(`leadguard feed: ${message}\n${usage ? `${feedUsage}\n` : ''}`);
+      // Control characters and bidi overrides from a file or a server never reach the terminal raw.
+      io.stderr.write(
+        `${errorLine('leadguard feed', (error as Error).message)}${usage ? `${feedUsage}\n` : ''}`,
+      );
       return usage ? 2 : 1;
     }
   },

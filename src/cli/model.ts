@@ -3,6 +3,7 @@
  * a list (the default list unless --out says otherwise); reports how it does on each corpus, and,
  * leaving one writer family out at a time, on text like none it was trained on.
  */
+import { errorLine } from './cli-error';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compileList } from '../core/compile-list';
@@ -274,7 +275,7 @@ export const modelCommand: Command = {
       if (sub === 'train') return await runTrain(rest, io);
       if (sub === 'eval') return await runEval(rest, io);
     } catch (error) {
-      io.stderr.write(`leadguard model: ${(error as Error).message}\n`);
+      io.stderr.write(errorLine('leadguard model', (error as Error).message));
       return 2;
     }
     io.stderr.write(

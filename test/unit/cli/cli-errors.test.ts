@@ -94,6 +94,22 @@ describe('leadguard errors', () => {
     );
   });
 
+  it.each([
+    ['model', ['model', 'eval', '/nonexistent/\u202e\u001b[31mred.jsonl']],
+    [
+      'feed',
+      ['feed', 'verify', '/nonexistent/feed', '--pubkey', '/nonexistent/\u202e\u001b[31mkey'],
+    ],
+  ])('escape bidi overrides and escapes in a %s error', (name, args) => {
+    const r = run(args);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).not.toMatch(/\n\s+at |node:internal/);
+    const first = r.stderr.split('\n')[0]!;
+    expect(first).toMatch(new RegExp(`^leadguard ${name}: `));
+    expect(first).toContain('\\u202e\\x1b[31m');
+    expect(escapeForTerminal(first)).toBe(first);
+  });
+
   it('name a list file that is a directory', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lg-cli-'));
     const r = run(['scan', '--list', dir], '{"id":1,"text":"x"}\n');
