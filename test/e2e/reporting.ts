@@ -5,53 +5,11 @@
  */
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { ExtensionSession } from './harness';
-
-interface ExecutionContext {
-  id: number;
-  origin: string;
-  auxData?: { type?: string; frameId?: string };
-}
-
-/**
- * Evaluates `expression` in LeadGuard's content-script world of the page (Chromium's isolated
- * world, through CDP), where chrome.dom.openOrClosedShadowRoot reads LeadGuard's closed shadow
- * roots. A Promise result is awaited.
- */
-export async function inLeadGuardWorld<T>(page: Page, expression: string): Promise<T> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const contexts: ExecutionContext[] = [];
-    cdp.on('Runtime.executionContextCreated', (e: { context: ExecutionContext }) =>
-      contexts.push(e.context),
-    );
-    await cdp.send('Runtime.enable');
-    const { frameTree } = (await cdp.send('Page.getFrameTree')) as {
-      frameTree: { frame: { id: string } };
-    };
-    const world = contexts.find(
-      (c) =>
-        c.origin.startsWith('chrome-extension://') &&
-        c.auxData?.type === 'isolated' &&
-        c.auxData.frameId === frameTree.frame.id,
-    );
-    if (!world) throw new Error(`no LeadGuard content script in ${page.url()}`);
-    const result = (await cdp.send('Runtime.evaluate', {
-      expression,
-      contextId: world.id,
-      returnByValue: true,
-      awaitPromise: true,
-    })) as { result: { value: T }; exceptionDetails?: { text: string } };
-    if (result.exceptionDetails) throw new Error(result.exceptionDetails.text);
-    return result.result.value;
-  } finally {
-    await cdp.detach();
-  }
-}
+import { inContentScript, type ExtensionSession } from './harness';
 
 /** The centre of a button inside one of LeadGuard's shadow roots, or null if it isn't shown. */
 function buttonCentre(page: Page, host: string, selector: string) {
-  return inLeadGuardWorld<{ x: number; y: number } | null>(
+  return inContentScript<{ x: number; y: number } | null>(
     page,
     `(() => {
       const host = document.querySelector(${JSON.stringify(host)});
@@ -90,7 +48,7 @@ export async function clickReportOnLead(page: Page, text: string): Promise<void>
 
 /** The first report's disclosure: its text, or null when it isn't shown. */
 export function disclosureText(page: Page): Promise<string | null> {
-  return inLeadGuardWorld<string | null>(
+  return inContentScript<string | null>(
     page,
     `(() => {
       const host = document.querySelector('leadguard-disclosure');
@@ -108,7 +66,7 @@ export async function acceptDisclosure(page: Page): Promise<void> {
 
 /** The last notice LeadGuard showed on the page. */
 export function noticeText(page: Page): Promise<string | null> {
-  return inLeadGuardWorld<string | null>(
+  return inContentScript<string | null>(
     page,
     `(() => {
       const hosts = document.querySelectorAll('leadguard-notice');
