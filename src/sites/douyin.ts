@@ -211,9 +211,12 @@ function isHiddenCopy(item: Element): boolean {
  * (`.comment-item-info-wrap`) that is not the action row nor a reply list, whatever it is named.
  */
 function commentBody(item: Element): Element | null {
-  const info = [...item.querySelectorAll(selectors.commentInfo)].find(
-    (e) => e.closest(selectors.comment) === item,
-  );
+  // The item's own name line comes before its replies' in document order: the first is almost
+  // always it, and the full list is read only when it is not.
+  const first = item.querySelector(selectors.commentInfo);
+  const own = (e: Element) => e.closest(selectors.comment) === item;
+  const info =
+    first && own(first) ? first : [...item.querySelectorAll(selectors.commentInfo)].find(own);
   const row = info?.parentElement;
   if (!info || !row) return null;
   for (const part of row.children) {

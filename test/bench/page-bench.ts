@@ -22,7 +22,8 @@
  *   lead-gen text, 20 comments rewritten every animation frame, 50,000 comments appended.
  *   `--rows=scan,long,churn` picks sections (default: all).
  *
- * Environment: BENCH_COMMENTS (default 5000), BENCH_RUNS (default 3), CHROME_PATH, and
+ * Environment: BENCH_COMMENTS (default 5000), BENCH_RUNS (default 3), BENCH_MARKJS_RUNS (default
+ * BENCH_RUNS; 0 skips mark.js), CHROME_PATH, and
  * BENCH_EXTENSION_DIR to measure another build (an older commit's, for before/after figures).
  */
 import { spawnSync } from 'node:child_process';
@@ -59,6 +60,8 @@ const FIXTURE = join(fixturesDir, 'douyin', 'video', `${BENCH_ID}.html`);
 const PAGE_URL = `https://www.douyin.com/video/${BENCH_ID}`;
 const COMMENTS = Number(process.env.BENCH_COMMENTS ?? 5_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** mark.js takes about a minute and a half a run: BENCH_MARKJS_RUNS=0 skips it while profiling. */
+const MARKJS_RUNS = Number(process.env.BENCH_MARKJS_RUNS ?? RUNS);
 const APPENDED = 100;
 const PROFILE = process.argv.includes('--profile');
 const ROWS = new Set(
@@ -426,7 +429,11 @@ async function markJsRun(context: BrowserContext, phrases: string[]): Promise<Ma
 
 interface EngineRun {
   blocks: number;
+  /** Distinct author names, assessed once each as the scan does. */
+  names: number;
   chars: number;
+  /** The first pass, while the JIT compiles the engine (the page's scan pays this too). */
+  coldMs: number;
   hasModel: boolean;
   assessMs: number;
   assessNoModelMs: number;
@@ -496,8 +503,65 @@ async function profileRun(context: BrowserContext): Promise<void> {
   await waitForScanIdle(page, t0);
   const append = await stop();
   await page.close();
-  printProfile('load and scan', load, 15, 22);
+  printProfile('load and scan', load, Number(process.env.BENCH_PROFILE_ROWS ?? 15), 22);
+  const slice = longestSlice(load);
+  if (slice) printProfile(`the longest slice (${slice.ms.toFixed(0)} ms)`, slice.profile, 12, 12);
   printProfile(`+${APPENDED} comments`, append, 8, 12);
+}
+
+/**
+ * The samples of the longest run of the scanner's slices (`runSlice` on the stack, with gaps of
+ * under a millisecond of GC or idle in between): where a long task's time went.
+ */
+function longestSlice(profile: CpuProfile): { profile: CpuProfile; ms: number } | null {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inSlice = new Map<number, boolean>();
+  const sliced = (id: number): boolean => {
+    let v = inSlice.get(id);
+    if (v === undefined) {
+      const p = parent.get(id);
+      v = byId.get(id)!.callFrame.functionName === 'runSlice' || (p !== undefined && sliced(p));
+      inSlice.set(id, v);
+    }
+    return v;
+  };
+  let best: [number, number, number] | null = null; // first sample, last sample, ms
+  let start = -1;
+  let last = -1;
+  let gap = 0;
+  let ms = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+    if (sliced(id)) {
+      if (start < 0) {
+        start = i;
+        ms = 0;
+      } else ms += gap;
+      ms += dt;
+      last = i;
+      gap = 0;
+    } else if (start >= 0) {
+      gap += dt;
+      if (gap >= 1) {
+        if (!best || ms > best[2]) best = [start, last, ms];
+        start = -1;
+        gap = 0;
+      }
+    }
+  });
+  if (start >= 0 && (!best || ms > best[2])) best = [start, last, ms];
+  if (!best) return null;
+  const [from, to] = best;
+  return {
+    ms: best[2],
+    profile: {
+      nodes: profile.nodes,
+      samples: profile.samples.slice(from, to + 1),
+      timeDeltas: profile.timeDeltas.slice(from, to + 1),
+    },
+  };
 }
 
 function printProfile(what: string, profile: CpuProfile, selfRows: number, totalRows: number) {
@@ -514,9 +578,13 @@ function printProfile(what: string, profile: CpuProfile, selfRows: number, total
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   let extension = 0;
+  const engine = new Map<string, number>();
   for (const n of profile.nodes) {
     const ms = selfMs.get(n.id) ?? 0;
     if (!ms) continue;
+    // V8's own rows ((garbage collector), (program)) and the page's scripts, for scale.
+    const where = ours(n) ? '' : n.callFrame.url ? '(page scripts)' : n.callFrame.functionName;
+    if (where) engine.set(where, (engine.get(where) ?? 0) + ms);
     // Native work (querySelectorAll, new URL…) counts as self time of the calling function.
     if (ours(n)) {
       extension += ms;
@@ -538,7 +606,8 @@ function printProfile(what: string, profile: CpuProfile, selfRows: number, total
       .join('\n');
   console.log(
     `\nCPU profile, ${what} (unminified build; extension scripts ${extension.toFixed(0)} ms in all):\n` +
-      `self time\n${top(self, selfRows)}\ntotal time (with callees)\n${top(total, totalRows)}`,
+      `self time\n${top(self, selfRows)}\ntotal time (with callees)\n${top(total, totalRows)}\n` +
+      `outside the extension's functions\n${top(engine, 5)}`,
   );
 }
 
@@ -611,7 +680,7 @@ async function scanSection(server: DemoServer, phrases: string[]): Promise<void>
   say('mark.js: launching Chromium without the extension…');
   const plain = await launch(server, 'none');
   const mj: MarkJsRun[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < MARKJS_RUNS; i++) {
     const last = mj[mj.length - 1];
     if (last && elapsed() + last.total * 1.2 + 5_000 > SOFT_BUDGET_MS) {
       say(`mark.js: stopping after ${mj.length} run(s) to stay within the time budget`);
@@ -626,7 +695,8 @@ async function scanSection(server: DemoServer, phrases: string[]): Promise<void>
   say('engine alone: assess over the same block texts, in the same page…');
   const engine = await engineRun(plain);
   say(
-    `engine alone: ${engine.blocks} blocks (${engine.chars} chars), assess ${ms(engine.assessMs)}, ` +
+    `engine alone: ${engine.blocks} blocks (${engine.chars} chars) and ${engine.names} names, ` +
+      `assess ${ms(engine.assessMs)} (first pass ${ms(engine.coldMs)}), ` +
       `without the model ${ms(engine.assessNoModelMs)}${engine.hasModel ? '' : ' (the list has no model)'}`,
   );
   await plain.close();
@@ -703,10 +773,11 @@ async function scanSection(server: DemoServer, phrases: string[]): Promise<void>
       ],
       ['mark.js total / LeadGuard full scan', `${ratio.toFixed(1)}×`, ''],
       [
-        `engine alone: assess over the ${engine.blocks} block texts, in the page`,
+        `engine alone: assess over the ${engine.blocks} block texts and ${engine.names} names, in the page`,
         ms(engine.assessMs),
         '',
       ],
+      ['engine alone: its first pass (JIT still compiling)', ms(engine.coldMs), ''],
       ['engine alone: the same without the list’s model section', ms(engine.assessNoModelMs), ''],
       [
         'LeadGuard scan CPU / engine alone (reading + drawing over the floor)',
