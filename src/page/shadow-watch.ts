@@ -22,7 +22,7 @@ const NAMED_ATTEMPTS = 9; // 100 ms … 25.6 s after it went in
 const OTHER_ATTEMPTS = 5; // 100 ms … 1.6 s
 const FIRST_RECHECK_MS = 100;
 /** Elements looked at between two reads of the clock. */
-const CHECK_EVERY = 256;
+const CHECK_EVERY = 128;
 
 interface Waiting {
   host: Element;
@@ -70,6 +70,12 @@ export class ShadowWatch {
       if (!this.walker) {
         const next = this.queue.shift();
         if (!next) return false;
+        // Every subtree counts towards the clock too: a queue of thousands of small ones (a
+        // page adding nodes one by one) is as long a walk as one big subtree.
+        if (++n % CHECK_EVERY === 0 && this.now() >= deadline) {
+          this.queue.unshift(next);
+          return true;
+        }
         if (!next.isConnected) continue;
         if (next.nodeType === 1) this.visit(next as Element);
         this.walker = this.doc.createTreeWalker(next, 1 /* NodeFilter.SHOW_ELEMENT */);

@@ -185,7 +185,9 @@ export function reportControl(
   const written = userContent.filter((e): e is Element => !!e);
   const isWritten = (e: Element) => written.some((w) => w === e || w.contains(e) || e.contains(w));
   for (const area of select(scope, areas)) {
-    if (isWritten(area)) continue;
+    // An area the caller would refuse (a comment's menu, asked for its post's control) holds
+    // only refused controls: it is not searched. A post's scope can hold 5,000 comment menus.
+    if (isWritten(area) || !accept(area)) continue;
     const found = labelled(area, labels, (e) => !isWritten(e) && accept(e));
     if (found) return found;
   }
