@@ -35,8 +35,11 @@ import {
 import type { Command, CommandIO } from './main';
 
 export const defaultListFile = resolve(import.meta.dirname, '../core/default-list.json');
-/** Pooled held-out false-lead rate the thresholds aim under (the target is 0.01). */
-const FALSE_LEAD_BUDGET = 0.006;
+/**
+ * Pooled held-out false-lead rate the thresholds aim under: the target is 0.01, and a fifth of it
+ * is left for the spread between families (most score 0–0.008 held out, a few up to 0.04).
+ */
+const FALSE_LEAD_BUDGET = 0.008;
 
 interface Args {
   list: string;

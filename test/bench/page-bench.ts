@@ -504,64 +504,7 @@ async function profileRun(context: BrowserContext): Promise<void> {
   const append = await stop();
   await page.close();
   printProfile('load and scan', load, Number(process.env.BENCH_PROFILE_ROWS ?? 15), 22);
-  const slice = longestSlice(load);
-  if (slice) printProfile(`the longest slice (${slice.ms.toFixed(0)} ms)`, slice.profile, 12, 12);
   printProfile(`+${APPENDED} comments`, append, 8, 12);
-}
-
-/**
- * The samples of the longest run of the scanner's slices (`runSlice` on the stack, with gaps of
- * under a millisecond of GC or idle in between): where a long task's time went.
- */
-function longestSlice(profile: CpuProfile): { profile: CpuProfile; ms: number } | null {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const inSlice = new Map<number, boolean>();
-  const sliced = (id: number): boolean => {
-    let v = inSlice.get(id);
-    if (v === undefined) {
-      const p = parent.get(id);
-      v = byId.get(id)!.callFrame.functionName === 'runSlice' || (p !== undefined && sliced(p));
-      inSlice.set(id, v);
-    }
-    return v;
-  };
-  let best: [number, number, number] | null = null; // first sample, last sample, ms
-  let start = -1;
-  let last = -1;
-  let gap = 0;
-  let ms = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-    if (sliced(id)) {
-      if (start < 0) {
-        start = i;
-        ms = 0;
-      } else ms += gap;
-      ms += dt;
-      last = i;
-      gap = 0;
-    } else if (start >= 0) {
-      gap += dt;
-      if (gap >= 1) {
-        if (!best || ms > best[2]) best = [start, last, ms];
-        start = -1;
-        gap = 0;
-      }
-    }
-  });
-  if (start >= 0 && (!best || ms > best[2])) best = [start, last, ms];
-  if (!best) return null;
-  const [from, to] = best;
-  return {
-    ms: best[2],
-    profile: {
-      nodes: profile.nodes,
-      samples: profile.samples.slice(from, to + 1),
-      timeDeltas: profile.timeDeltas.slice(from, to + 1),
-    },
-  };
 }
 
 function printProfile(what: string, profile: CpuProfile, selfRows: number, totalRows: number) {
