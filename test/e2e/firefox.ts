@@ -86,12 +86,33 @@ export interface FirefoxTab {
   /** Sets the files of the first element matching `selector` (an <input type=file>). */
   setFiles(selector: string, files: string[]): Promise<void>;
   navigate(url: string): Promise<void>;
+  reload(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The toolbar popup lives in a panel, not a tab, so BiDi has no context for it; a background
+ * extension page reaches its window through `browser.extension.getViews`.
+ */
+export interface ToolbarPopup {
+  /** Evaluates `expression` with `document` the popup's; the result goes through JSON. */
+  evaluate<T>(expression: string): Promise<T>;
   close(): Promise<void>;
 }
 
 export interface FirefoxSession {
   version: string;
-  open(url: string): Promise<FirefoxTab>;
+  /** Opens `url` in a new tab (`background`: leaving the window's active tab as it was). */
+  open(url: string, options?: { background?: boolean }): Promise<FirefoxTab>;
+  /** Opens an extension page such as `popup.html?tab=3`; its scripts see `browser`. */
+  openExtensionPage(path: string, options?: { background?: boolean }): Promise<FirefoxTab>;
+  /** The tab's id as the extension sees it (`browser.tabs`). */
+  tabIdOf(tab: FirefoxTab): Promise<number>;
+  /**
+   * Opens LeadGuard's toolbar popup in the focused window as its button does: about the
+   * window's active tab, with no `?tab=`.
+   */
+  openToolbarPopup(): Promise<ToolbarPopup>;
   close(): Promise<void>;
 }
 
@@ -120,6 +141,8 @@ export async function launchFirefox(fixturePort: number): Promise<FirefoxSession
     'datareporting.policy.dataSubmissionEnabled': false,
     'app.update.disabledForTesting': true,
     'browser.aboutwelcome.enabled': false,
+    // browserAction.openPopup() from a test script, which is no user gesture (ESR's default too).
+    'extensions.openPopupWithoutUserGesture.enabled': true,
   };
   writeFileSync(
     join(profile, 'user.js'),
@@ -129,7 +152,16 @@ export async function launchFirefox(fixturePort: number): Promise<FirefoxSession
   );
   const child: ChildProcess = spawn(
     executable,
-    ['--headless', '--no-remote', '--remote-debugging-port=0', '--profile', profile],
+    [
+      '--headless',
+      '--no-remote',
+      '--remote-debugging-port=0',
+      // Without it BiDi refuses to navigate to moz-extension: pages ("not allowed in this
+      // context"); Marionette's chrome context needs it as well.
+      '--remote-allow-system-access',
+      '--profile',
+      profile,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1' } },
   );
   const cleanup = () => {
@@ -170,11 +202,13 @@ export async function launchFirefox(fixturePort: number): Promise<FirefoxSession
       const remote = result.result as { type: string; value?: unknown };
       return (remote.type === 'string' ? JSON.parse(remote.value as string) : null) as T;
     };
-    return {
+    const extensionPage = (path: string) => `moz-extension://${FIREFOX_UUID}/${path}`;
+    const session: FirefoxSession = {
       version: created.capabilities.browserVersion,
-      async open(url) {
+      async open(url, options = {}) {
         const { context } = await bidi.send<{ context: string }>('browsingContext.create', {
           type: 'tab',
+          background: options.background ?? false,
         });
         await bidi.send('browsingContext.setViewport', {
           context,
@@ -218,10 +252,58 @@ export async function launchFirefox(fixturePort: number): Promise<FirefoxSession
           async navigate(to) {
             await bidi.send('browsingContext.navigate', { context, url: to, wait: 'complete' });
           },
+          async reload() {
+            await bidi.send('browsingContext.reload', { context, wait: 'complete' });
+          },
           close: () => bidi.send('browsingContext.close', { context }).then(() => undefined),
         };
         await tab.navigate(url);
         return tab;
+      },
+      openExtensionPage: (path, options) => session.open(extensionPage(path), options),
+      async tabIdOf(tab) {
+        const url = await tab.evaluate<string>('location.href');
+        // Any extension page can ask (LeadGuard sees the URLs of its platforms' tabs).
+        const asker = await session.openExtensionPage('popup.html', { background: true });
+        try {
+          const ids = await asker.evaluate<number[]>(
+            `browser.tabs.query({ url: ${JSON.stringify(url)} }).then((tabs) => tabs.map((t) => t.id))`,
+          );
+          if (ids.length !== 1) throw new Error(`${ids.length} tabs show ${url}`);
+          return ids[0]!;
+        } finally {
+          await asker.close();
+        }
+      },
+      async openToolbarPopup() {
+        const opener = await session.openExtensionPage('popup.html', { background: true });
+        const inPopup = (expression: string) => `(() => {
+          const [view] = browser.extension.getViews({ type: 'popup' });
+          if (!view) throw new Error('the toolbar popup is not open');
+          return ((document) => ${expression})(view.document);
+        })()`;
+        try {
+          await opener.evaluate('browser.browserAction.openPopup()');
+          // The panel's page loads after openPopup resolves.
+          const loaded = `browser.extension
+            .getViews({ type: 'popup' })
+            .some((v) => v.document.readyState === 'complete')`;
+          const deadline = Date.now() + 10_000;
+          while (!(await opener.evaluate<boolean>(loaded))) {
+            if (Date.now() > deadline) throw new Error('the toolbar popup did not open in 10 s');
+            await new Promise((ok) => setTimeout(ok, 100));
+          }
+        } catch (error) {
+          await opener.close();
+          throw error;
+        }
+        return {
+          evaluate: (expression) => opener.evaluate(inPopup(expression)),
+          async close() {
+            await opener.evaluate(inPopup('document.defaultView.close()')).catch(() => undefined);
+            await opener.close();
+          },
+        };
       },
       async close() {
         await bidi.send('browser.close').catch(() => undefined);
@@ -229,6 +311,7 @@ export async function launchFirefox(fixturePort: number): Promise<FirefoxSession
         cleanup();
       },
     };
+    return session;
   } catch (error) {
     cleanup();
     throw error;
