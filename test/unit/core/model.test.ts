@@ -129,3 +129,24 @@ describe('the shipped model', () => {
     expect(m.thresholds.lead).toBeLessThanOrEqual(m.thresholds.modelOnly);
   });
 });
+
+describe('a reply with no words of the list', () => {
+  const matcher = loadMatcher(compileList(defaultList()));
+  const debtor = '信用卡逾期三个月了，网贷也还不上，有没有人知道怎么跟银行协商';
+  const policyholder = '保险交了四年了，现在交不起了，退的话只能拿回一点点怎么办';
+  const hiker = '周末想去爬山，有没有人推荐一下路线';
+  it.each([
+    ['我这边可以', debtor, 'lead'],
+    ['我这边可以', policyholder, 'lead'],
+    // The model reads it only when what it answers is on the topic.
+    ['我这边可以', hiker, 'clean'],
+    ['我这边可以', undefined, 'clean'],
+    ['同问', debtor, 'clean'],
+    ['哈哈哈', debtor, 'clean'],
+  ])('%j under %j is %s', (text, parent, verdict) => {
+    const a = assess(matcher, text, { kind: 'reply', ...(parent ? { parent } : {}) });
+    expect(a.verdict, a.why).toBe(verdict);
+    // Read by the model exactly when the parent is on the topic.
+    expect(a.probability === null, a.why).toBe(parent === undefined || parent === hiker);
+  });
+});
