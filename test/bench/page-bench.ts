@@ -23,8 +23,9 @@
  *   `--rows=scan,long,churn` picks sections (default: all).
  *
  * Environment: BENCH_COMMENTS (default 5000), BENCH_RUNS (default 3), BENCH_MARKJS_RUNS (default
- * BENCH_RUNS; 0 skips mark.js), CHROME_PATH, and
- * BENCH_EXTENSION_DIR to measure another build (an older commit's, for before/after figures).
+ * BENCH_RUNS; 0 skips mark.js), BENCH_PROFILE_OUT (a folder for --profile's raw profiles),
+ * CHROME_PATH, and BENCH_EXTENSION_DIR to measure another build (an older commit's, for
+ * before/after figures).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -503,6 +504,13 @@ async function profileRun(context: BrowserContext): Promise<void> {
   await waitForScanIdle(page, t0);
   const append = await stop();
   await page.close();
+  // For DevTools (Performance → load profile) or a script: BENCH_PROFILE_OUT=dir.
+  const out = process.env.BENCH_PROFILE_OUT;
+  if (out) {
+    writeFileSync(join(out, 'load.cpuprofile'), JSON.stringify(load));
+    writeFileSync(join(out, 'append.cpuprofile'), JSON.stringify(append));
+    say(`profiles written to ${out}`);
+  }
   printProfile('load and scan', load, Number(process.env.BENCH_PROFILE_ROWS ?? 15), 22);
   printProfile(`+${APPENDED} comments`, append, 8, 12);
 }
