@@ -126,7 +126,7 @@ describe('the 打开平台举报 action', () => {
       cid: '7301000000000090002',
       uid: 'MS4wLjABAAAAnamedJubao0001',
       name: '举报',
-      bodyHtml: `<span>征*信*修*复 加V：jb_0001</span>${emojiImg}<span>举报</span>`,
+      bodyHtml: `<span>征*信*修*复 不成功不收费 加V：jb_0001</span>${emojiImg}<span>举报</span>`,
     };
     const page = await openHtml(
       douyinVideoWith(

@@ -93,7 +93,7 @@ describe('the model reads', () => {
     // One everyday debt word is enough for the model to read it (and here, to call it a lead).
     const read = assess(
       matcher,
-      '我去年网贷也是这样，后来托人把八家平台都谈下来了，对接的人我可以推给你',
+      '我去年网贷也是这样，后来托人把八家平台都谈下来了，对接的人我可以介绍给你',
       {
         kind: 'comment',
       },

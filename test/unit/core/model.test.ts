@@ -130,6 +130,31 @@ describe('the shipped model', () => {
   });
 });
 
+describe('debt words in other spellings', () => {
+  const matcher = loadMatcher(compileList(defaultList()));
+  it.each([
+    // Romanized, abbreviated, English and Cantonese forms of the list's everyday words, and
+    // pointers to where the contact is: the model reads these texts.
+    ['zhengxin you wenti de keyi zhao wo, qq kan jianjie', 'lead'],
+    ['xyk wd yuqi de xiongdi keyi zhao wo', 'lead'],
+    ['Credit card stop interest + 60 installments, all banks, pay after success, DM me', 'lead'],
+    ['卡數還唔切？唔使驚，inbox我', 'lead'],
+    ['自己打了三次都被拒，后来找了专业的人，一周批了60期，需要的可以问我要联系方式', 'lead'],
+    // Everyday text in the same scripts holds none of them: the model doesn't read it.
+    ['wo men ming tian qu chi huo guo ba', null],
+    ['See you at the gym tomorrow, DMing is fine too', null],
+    ['git commit -m "fix the build" && npm test', null],
+    ['呢間茶餐廳嘅菠蘿包好好食', null],
+  ])('%j is %s', (text, verdict) => {
+    const a = assess(matcher, text, { kind: 'comment' });
+    if (verdict === null) expect(a.probability, a.why).toBeNull();
+    else {
+      expect(a.probability, a.why).not.toBeNull();
+      expect(a.verdict, a.why).toBe(verdict);
+    }
+  });
+});
+
 describe('a reply with no words of the list', () => {
   const matcher = loadMatcher(compileList(defaultList()));
   const debtor = '信用卡逾期三个月了，网贷也还不上，有没有人知道怎么跟银行协商';
