@@ -685,14 +685,14 @@ export interface PreparedText {
   scan: TextScan;
   whole: RuleSignals;
   view: TextView;
-  /** The lexicon's reading of the text a reply answers. */
-  parent?: TextScan;
+  /** The lexicon's signals in the text a reply answers (read once: scope, flags and windows). */
+  parent?: RuleSignals;
 }
 
 /** The lexicon's reading of a whole text and its folded view, shared by every window. */
 export function prepare(matcher: Matcher, text: string, options: AssessOptions = {}): PreparedText {
   const scan = scanWhole(matcher, text, options);
-  const parent = parentScan(matcher, options);
+  const parent = parentSignals(matcher, options);
   return {
     scan,
     whole: ruleSignals(scan, 0, text.length),
@@ -701,8 +701,10 @@ export function prepare(matcher: Matcher, text: string, options: AssessOptions =
   };
 }
 
-const parentScan = (matcher: Matcher, options: AssessOptions): TextScan | undefined =>
-  options.parent ? scanWhole(matcher, options.parent, {}) : undefined;
+function parentSignals(matcher: Matcher, options: AssessOptions): RuleSignals | undefined {
+  if (!options.parent) return undefined;
+  return ruleSignals(scanWhole(matcher, options.parent, {}), 0, options.parent.length);
+}
 
 export function readWindows(
   matcher: Matcher,
@@ -729,8 +731,7 @@ export function readWindows(
   }
   const multi = ranges.length > 1;
   const kind = options.kind ?? 'post';
-  const parentRead = prepared.parent ?? parentScan(matcher, options);
-  const parent = parentRead ? ruleSignals(parentRead, 0, parentRead.text.length) : null;
+  const parent = prepared.parent ?? parentSignals(matcher, options) ?? null;
   const b = model.builder;
   // Quotations and someone else's speech: read apart from the writer's own words.
   const quoted = symbolsIn(
@@ -804,7 +805,7 @@ export function assess(matcher: Matcher, text: string, options: AssessOptions = 
   const model = matcher.model;
   const whole = ruleSignals(scan, 0, text.length);
   // A reply is in scope when what it answers is: "能办" under a debtor's question.
-  const parent = model ? parentScan(matcher, options) : undefined;
+  const parent = model ? parentSignals(matcher, options) : undefined;
   if (!model || !inScope(scan, parent)) return explain(scan, whole, null);
 
   const view = textView(text);
@@ -920,13 +921,9 @@ export const hasVocabulary = (scan: TextScan): boolean =>
  * topic (a scheme, or an everyday debt word: "我这边可以" under a debtor's question, not under a
  * question about hiking routes).
  */
-export const inScope = (scan: TextScan, parent?: TextScan): boolean =>
-  hasVocabulary(scan) || (parent !== undefined && onTopic(parent));
-
-function onTopic(scan: TextScan): boolean {
-  const s = ruleSignals(scan, 0, scan.text.length);
-  return s.topics.length > 0 || s.contextTopics.length > 0;
-}
+export const inScope = (scan: TextScan, parent?: RuleSignals): boolean =>
+  hasVocabulary(scan) ||
+  (parent !== undefined && (parent.topics.length > 0 || parent.contextTopics.length > 0));
 
 export const lexiconFlags = ({ whole, scan, parent }: PreparedText): LexiconFlags => ({
   vocabulary: inScope(scan, parent),
