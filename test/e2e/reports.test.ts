@@ -224,7 +224,7 @@ describe('faults, each ending with every report delivered exactly once', () => {
     [
       '413',
       async () => void (server.faults = ['too-large']),
-      /服务器拒绝（413）：the body is larger than the 10000 bytes/,
+      /服务器拒绝（413）：the body is larger than the 1000 bytes/,
     ],
   ])(
     'a permanent %s ends rejected with the reason shown, not retried',
