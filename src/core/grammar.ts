@@ -87,7 +87,10 @@ export function compileGrammar(g: Grammar): GrammarRuntime {
   return {
     quoteClose: new Map(g.quotes.map((pair) => [pair.charCodeAt(0), pair.charCodeAt(1)])),
     maxQuote: g.maxQuote,
-    clauseBreak: new Set([...g.clauseBreaks].map((c) => c.charCodeAt(0))),
+    // Clauses are cut on folded text, where ， is ',' and ！ is '!': each break in both forms.
+    clauseBreak: new Set(
+      [...g.clauseBreaks].flatMap((c) => [c, foldWord(c) || c]).map((c) => c.charCodeAt(0)),
+    ),
     negationBefore: wordSet(g.negationBefore),
     negationAfter: wordSet(g.negationAfter),
     negationReach: g.negationReach,

@@ -34,6 +34,11 @@ describe('the scorer', () => {
     ['號稱不成功不收費的代理退保', 'mention', '代理退保'],
     ['徵信修復那陣子我私信過他們', 'mention', '徵信修復'],
     ['請勿私信，征信修复都是骗局', 'mention', '征信修复'],
+    // A negation ends at the clause: full-width commas fold to ',' and still end it.
+    ['征信修复，别担心，私信我', 'lead', '征信修复'],
+    ['代理退保不要犹豫，加V', 'lead', '代理退保'],
+    ['代理退保不要犹豫,加V', 'lead', '代理退保'],
+    ['代理退保，不要加V', 'mention', '代理退保'],
     ['代理退保 📮', 'lead', '代理退保'],
     ['zx修复', 'clean', null],
     ['征x修复', 'clean', null],
