@@ -78,6 +78,7 @@ function parseArgs(args: string[], train: boolean): Args {
     else if (arg === '--l2') a.config.l2 = number(arg, next());
     else if (arg === '--dropout') a.config.dropout = number(arg, next());
     else if (arg === '--norm') a.config.ngramNorm = number(arg, next());
+    else if (arg === '--no-crosses') a.config.crosses = [];
     else if (arg === '--average') a.config.average = true;
     else if (arg === '--nb') a.config.nb = true;
     else if (arg === '--min-count') a.config.minCount = number(arg, next());

@@ -227,6 +227,7 @@ export class FeatureBuilder {
   private table = new Int32Array(1024);
   private recording: Recording | null = null;
   private spare: FeatureSet | null = null;
+  private crossPrefixes = new Map<string, Map<string, string>>();
 
   constructor(
     readonly hashBits: number,
@@ -376,6 +377,31 @@ export class FeatureBuilder {
   /** Adds recorded named features again, exactly as `named` added them. */
   replay(r: Recording): void {
     for (let i = 0; i < r.buckets.length; i++) this.add(r.buckets[i]!, r.prefixes[i]!, r.keys[i]!);
+  }
+
+  /** How many named features the current set holds (a mark for `cross`). */
+  namedCount(): number {
+    return this.set.keys.length;
+  }
+
+  /**
+   * Adds the set's named features from the `from`-th on again, each under `anchor` before its
+   * prefix (a feature cross: k:reply|P:ct&ask is what an ask under a debtor's question is worth in
+   * a reply, apart from what it is worth in a name or a danmaku).
+   */
+  cross(anchor: string, from: number): void {
+    const s = this.set;
+    const n = s.keys.length;
+    let joined = this.crossPrefixes.get(anchor);
+    if (!joined) this.crossPrefixes.set(anchor, (joined = new Map()));
+    for (let i = from; i < n; i++) {
+      const p = s.prefixes[i]!;
+      // A handful of prefixes (B:, P:, '') under a handful of anchors: joined once, not per window.
+      let prefix = joined.get(p);
+      if (prefix === undefined) joined.set(p, (prefix = anchor + p));
+      const key = s.keys[i]!;
+      this.add(nameBucket(key, this.mask, prefix), prefix, key);
+    }
   }
 
   /** Adds the named feature `key` under `prefix`. */

@@ -274,6 +274,11 @@ export const Model = z.object({
     ngramOrders: z.array(z.number().int().min(1).max(5)).min(1).max(5),
     /** 0: every n-gram counts 1; else each counts ngramNorm / √(n-grams in the window), ≤ 1. */
     ngramNorm: z.number().nonnegative().max(1000).default(0),
+    /**
+     * The lexicon's signals read again under an anchor: `kind`, the text's register (a contact is
+     * worth one thing in a name and another in a reply under a debtor's question).
+     */
+    crosses: z.array(z.literal('kind')).max(1).default([]),
   }),
   weights: z.string().max(6_000_000),
   scale: z.number().positive(),

@@ -733,6 +733,9 @@ export function readWindows(
   const kind = options.kind ?? 'post';
   const parent = prepared.parent ?? parentSignals(matcher, options) ?? null;
   const b = model.builder;
+  const kindCross = model.spec.features.crosses.includes('kind')
+    ? keyFor(keyFor('k:', kind), '|')
+    : '';
   // Quotations and someone else's speech: read apart from the writer's own words.
   const quoted = symbolsIn(
     view,
@@ -751,10 +754,12 @@ export function readWindows(
     b.ngrams(table, a, z);
     b.named(keyFor('k:', kind));
     b.named(LEN[bucketOf(z - a, lengthEdges)]!);
-    signalFeatures(b, '', signals, rules);
     const asks = signals.solicitingLures.length > 0 || signals.contacts.length > 0;
     if (asks) b.named(keyFor(keyFor('k:', kind), '&ask'));
     if (signals.topics.length) b.named(keyFor(keyFor('k:', kind), '&t'));
+    // What follows is read again under the register (model features.crosses).
+    const crossFrom = b.namedCount();
+    signalFeatures(b, '', signals, rules);
     if (scan.account && !scan.account.allowed) b.named('a:listed');
     if (shared) b.replay(shared);
     else {
@@ -779,6 +784,7 @@ export function readWindows(
         if (parent.cues.length) b.named('q&ask', 'P:');
       }
     }
+    if (kindCross) b.cross(kindCross, crossFrom);
     visit(set, { range, start, end, signals }, index);
   });
 }
@@ -939,6 +945,9 @@ export const lexiconFlags = ({ whole, scan, parent }: PreparedText): LexiconFlag
 
 /** A named model feature in words. */
 function featureWords(name: string): string {
+  // A cross (k:reply|P:ct&ask): the register, then the feature it qualifies.
+  const cross = /^k:(\w+)\|/.exec(name);
+  if (cross) return `${cross[1]}·${featureWords(name.slice(cross[0].length))}`;
   const scope = name.startsWith('B:') ? '全文' : name.startsWith('P:') ? '上文' : '';
   const n = scope ? name.slice(2) : name;
   const words: [RegExp, string][] = [

@@ -26,6 +26,8 @@ export interface TrainConfig {
   orders: number[];
   /** See the model schema's features.ngramNorm. */
   ngramNorm: number;
+  /** See the model schema's features.crosses. */
+  crosses: Model['features']['crosses'];
   epochs: number;
   l2: number;
   rate: number;
@@ -56,6 +58,7 @@ export const defaultTrainConfig: TrainConfig = {
   hashBits: 18,
   orders: [1, 2, 3],
   ngramNorm: 0,
+  crosses: ['kind'],
   epochs: 6,
   l2: 1e-6,
   rate: 0.2,
@@ -75,6 +78,7 @@ export function trainConfigOf(model: Model): TrainConfig {
     hashBits: model.features.hashBits,
     orders: model.features.ngramOrders,
     ngramNorm: model.features.ngramNorm,
+    crosses: model.features.crosses,
     windows: model.windows,
     seed: model.training.seed,
     epochs: model.training.epochs,
@@ -144,6 +148,7 @@ export function featureModel(config: TrainConfig) {
       hashBits: config.hashBits,
       ngramOrders: config.orders,
       ngramNorm: config.ngramNorm,
+      crosses: config.crosses,
     },
     weights: '',
     scale: 1,
@@ -631,6 +636,7 @@ export function modelSection(
       hashBits: config.hashBits,
       ngramOrders: config.orders,
       ngramNorm: config.ngramNorm,
+      crosses: config.crosses,
     },
     weights: encodeBase64(
       new Uint8Array(q.weights.buffer, q.weights.byteOffset, q.weights.byteLength),

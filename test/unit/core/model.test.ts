@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { compileList } from '../../../src/core/compile-list';
 import { labelled, type LabelledText } from '../../../src/core/corpus';
 import { defaultList } from '../../../src/core/default-list';
-import { parseList, type List } from '../../../src/core/list-schema';
+import { featureName } from '../../../src/core/features';
+import { Model, parseList, type List } from '../../../src/core/list-schema';
 import { deserializeMatcher, loadMatcher, serializeMatcher } from '../../../src/core/matcher';
-import { assess } from '../../../src/core/score';
+import { assess, readWindows } from '../../../src/core/score';
 import {
   defaultTrainConfig,
   extractExamples,
+  featureModel,
   modelSection,
   predictLines,
   train,
@@ -114,6 +116,53 @@ describe('the lead model', { timeout: 60_000 }, () => {
       'x',
     );
     expect(l).toMatchObject({ kind: 'reply', lead: true, family: 'x', solicit: [6, 11] });
+  });
+});
+
+describe('feature crosses', () => {
+  /** The named features of every window of a reply, as the model with `crosses` reads it. */
+  const named = (crosses: TrainConfig['crosses']) => {
+    const out = new Set<string>();
+    readWindows(
+      lexiconMatcher,
+      // A table too large for two of a hundred names to share a bucket (the set de-duplicates).
+      featureModel({ ...config, hashBits: 22, crosses }),
+      '别怕，加我薇 教你怎么应对上门',
+      { kind: 'reply', parent: '网贷逾期第45天，催收说要上门，怎么办' },
+      (set) => {
+        for (let i = 0; i < set.count; i++)
+          if (set.origin[i]! < 0) out.add(featureName(set, set.origin[i]!));
+      },
+    );
+    return [...out];
+  };
+
+  it('reads the lexicon signals again under the register when the model asks for it', () => {
+    const plain = named([]);
+    const crossed = named(['kind']);
+    expect(plain.filter((n) => n.includes('|'))).toEqual([]);
+    // Every signal of the window, the block and the parent, once more under k:reply|.
+    const signals = plain.filter((n) => !/^(k:|len:)/.test(n));
+    // What the reply asks under what its parent is about (P:t&ask or P:ct&ask).
+    expect(
+      signals.some((n) => /^P:c?t&ask$/.test(n)),
+      signals.join(' '),
+    ).toBe(true);
+    expect(signals.length).toBeGreaterThan(5);
+    for (const n of signals) expect(crossed, n).toContain(`k:reply|${n}`);
+    // The register itself, and what is already crossed with it, are not crossed again.
+    expect(
+      crossed.filter((n) => n.startsWith('k:reply|k:') || n.startsWith('k:reply|len:')),
+    ).toEqual([]);
+    expect(crossed.length).toBe(plain.length + signals.length);
+  });
+
+  it('are off for a model whose list section predates them', () => {
+    const { crosses: _, ...features } = shipped!.features;
+    expect(Model.parse({ ...shipped!, features }).features.crosses).toEqual([]);
+    expect(() =>
+      Model.parse({ ...shipped!, features: { ...features, crosses: ['len'] } }),
+    ).toThrow();
   });
 });
 
