@@ -31,13 +31,13 @@ describe('leave-one-family-out', () => {
       const summary = report.perFamily
         .map(([f, r]) => `${f} ${r.recall.toFixed(3)}/${r.falseLeadRate.toFixed(3)}`)
         .join(', ');
-      expect(report.pooled.recall, summary).toBeGreaterThanOrEqual(0.91);
+      expect(report.pooled.recall, summary).toBeGreaterThanOrEqual(0.92);
       expect(report.pooled.falseLeadRate, summary).toBeLessThanOrEqual(0.01);
       // No family is left behind: every one keeps most of its leads and few false leads. The
       // worst held-out false-lead rate is a family of shops, tutors and giveaways that use the
-      // agents' own funnels (扣1, 私信, 看主页): 0.051 when the model has seen none of it.
+      // agents' own funnels (扣1, 私信, 看主页): 0.055 when the model has seen none of it.
       for (const [family, r] of report.perFamily) {
-        expect(r.recall, family).toBeGreaterThanOrEqual(0.7);
+        expect(r.recall, family).toBeGreaterThanOrEqual(0.75);
         expect(r.falseLeadRate, family).toBeLessThanOrEqual(0.06);
       }
       // The figures the trainer wrote into the list are the ones this run reproduces.
