@@ -253,6 +253,8 @@ interface Coverage {
   plainAsLead: number;
   /** Unlabelled everyday comments with any highlight. */
   plainMarked: number;
+  /** The first few labelled leads not highlighted as leads (their text, cut), to look into. */
+  missed: string[];
 }
 
 interface Timeline {
@@ -304,6 +306,10 @@ function readTimeline(page: Page): Promise<Timeline> {
         benignAsLead: benign.filter((e) => leadBlocks.has(e)).length,
         plainAsLead: plain.filter((e) => leadBlocks.has(e)).length,
         plainMarked: plain.filter((e) => markedBlocks.has(e)).length,
+        missed: labelled
+          .filter((e) => !leadBlocks.has(e))
+          .slice(0, 5)
+          .map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 120)),
       },
     };
   });
@@ -745,7 +751,8 @@ async function scanSection(server: DemoServer, phrases: string[]): Promise<void>
       `lead-gen comments highlighted as leads ${c.leadsFound}/${c.leads}; marked as leads: ` +
       `${c.benignAsLead} warnings/victims/questions, ${c.plainAsLead} everyday comments ` +
       `(${c.plainMarked} everyday comments highlighted at all). ` +
-      `mark.js: ${mj[0]?.matches ?? 0} exact-phrase marks.`,
+      `mark.js: ${mj[0]?.matches ?? 0} exact-phrase marks.` +
+      c.missed.map((t) => `\n  not a lead: ${JSON.stringify(t)}`).join(''),
   );
   console.log(
     `Longest task during a scan (trace): ${taskText(worstTask)} ms after scan start ` +
