@@ -11,6 +11,7 @@ export interface GrammarRuntime {
   maxQuote: number;
   clauseBreak: Set<number>;
   negationBefore: WordSet;
+  negationExcept: WordSet;
   negationAfter: WordSet;
   negationReach: number;
   narratedAfter: WordSet;
@@ -92,6 +93,7 @@ export function compileGrammar(g: Grammar): GrammarRuntime {
       [...g.clauseBreaks].flatMap((c) => [c, foldWord(c) || c]).map((c) => c.charCodeAt(0)),
     ),
     negationBefore: wordSet(g.negationBefore),
+    negationExcept: wordSet(g.negationExcept),
     negationAfter: wordSet(g.negationAfter),
     negationReach: g.negationReach,
     narratedAfter: wordSet(g.narratedAfter),
@@ -208,9 +210,28 @@ function wordShortlyAfter(
   return false;
 }
 
-/** 请勿私信, 不要加V, 不接私信, 私信不回: the cue is negated. */
+/**
+ * Whether a negation word ends within the reach before `start`, in the same clause, and is not the
+ * start of a reassurance (别慌, 千万别怕, 不要犹豫: a reassurance word starts inside it).
+ */
+function negationShortlyBefore(g: GrammarRuntime, folded: string, start: number): boolean {
+  const from = clauseStart(g, folded, start, g.negationReach);
+  for (let end = start; end >= from; end--) {
+    for (const [n, words] of g.negationBefore.byLength) {
+      const at = end - n;
+      if (at < 0 || !words.has(folded.slice(at, end))) continue;
+      let reassures = false;
+      for (let p = at; p < end && !reassures; p++)
+        reassures = startsWithWord(g.negationExcept, folded, p);
+      if (!reassures) return true;
+    }
+  }
+  return false;
+}
+
+/** 请勿私信, 不要加V, 不接私信, 私信不回: the cue is negated (别慌 私我 is not). */
 export const isNegated = (g: GrammarRuntime, folded: string, m: { start: number; end: number }) =>
-  wordShortlyBefore(g, g.negationBefore, g.negationReach, folded, m.start) ||
+  negationShortlyBefore(g, folded, m.start) ||
   wordShortlyAfter(g, g.negationAfter, Math.min(4, g.negationReach), folded, m.end);
 
 /** 私信了一个博主, 私信过他, 让我私信, 有人私信你: the lure is told, not asked. */

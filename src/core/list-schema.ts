@@ -206,6 +206,11 @@ export const Grammar = z.object({
   clauseBreaks: z.string().min(1).max(64),
   /** A lure right after one of these, in its clause, is negated (请勿私信, 不要加V). */
   negationBefore: Words,
+  /**
+   * … unless the negation word begins one of these: reassurance, not refusal (别慌 私我, 不要犹豫
+   * 加V). Older lists have none.
+   */
+  negationExcept: Words.default([]),
   /** … or right after it, in its clause (私信不回, 私信一律不看). */
   negationAfter: Words,
   negationReach: z.number().int().nonnegative().max(32),

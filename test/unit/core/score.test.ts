@@ -39,6 +39,10 @@ describe('the scorer', () => {
     ['代理退保不要犹豫，加V', 'lead', '代理退保'],
     ['代理退保不要犹豫,加V', 'lead', '代理退保'],
     ['代理退保，不要加V', 'mention', '代理退保'],
+    // Reassurance is not refusal: 别慌 and 不要犹豫 begin with a negation word but ask all the same.
+    ['征信修复 别慌 私信我', 'lead', '征信修复'],
+    ['代理退保千万别怕加V', 'lead', '代理退保'],
+    ['代理退保千万别加V', 'mention', '代理退保'],
     ['代理退保 📮', 'lead', '代理退保'],
     ['zx修复', 'clean', null],
     ['征x修复', 'clean', null],
