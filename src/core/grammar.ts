@@ -180,17 +180,28 @@ function clauseStart(g: GrammarRuntime, folded: string, at: number, limit: numbe
   return Math.max(0, at - limit);
 }
 
-/** Whether a word of `set` ends within `reach` characters before `start`, in the same clause. */
+/**
+ * Whether a word of `set` ends within `reach` characters before `start`, in the same clause, and
+ * does not begin a word of `except` (别 in 别慌: a word of `except` starts inside it).
+ */
 function wordShortlyBefore(
   g: GrammarRuntime,
   set: WordSet,
   reach: number,
   folded: string,
   start: number,
+  except?: WordSet,
 ): boolean {
   const from = clauseStart(g, folded, start, reach);
   for (let end = start; end >= from; end--) {
-    if (endsWithWord(set, folded, end)) return true;
+    for (const [n, words] of set.byLength) {
+      const at = end - n;
+      if (at < 0 || !words.has(folded.slice(at, end))) continue;
+      if (!except) return true;
+      let excepted = false;
+      for (let p = at; p < end && !excepted; p++) excepted = startsWithWord(except, folded, p);
+      if (!excepted) return true;
+    }
   }
   return false;
 }
@@ -210,28 +221,9 @@ function wordShortlyAfter(
   return false;
 }
 
-/**
- * Whether a negation word ends within the reach before `start`, in the same clause, and is not the
- * start of a reassurance (别慌, 千万别怕, 不要犹豫: a reassurance word starts inside it).
- */
-function negationShortlyBefore(g: GrammarRuntime, folded: string, start: number): boolean {
-  const from = clauseStart(g, folded, start, g.negationReach);
-  for (let end = start; end >= from; end--) {
-    for (const [n, words] of g.negationBefore.byLength) {
-      const at = end - n;
-      if (at < 0 || !words.has(folded.slice(at, end))) continue;
-      let reassures = false;
-      for (let p = at; p < end && !reassures; p++)
-        reassures = startsWithWord(g.negationExcept, folded, p);
-      if (!reassures) return true;
-    }
-  }
-  return false;
-}
-
 /** 请勿私信, 不要加V, 不接私信, 私信不回: the cue is negated (别慌 私我 is not). */
 export const isNegated = (g: GrammarRuntime, folded: string, m: { start: number; end: number }) =>
-  negationShortlyBefore(g, folded, m.start) ||
+  wordShortlyBefore(g, g.negationBefore, g.negationReach, folded, m.start, g.negationExcept) ||
   wordShortlyAfter(g, g.negationAfter, Math.min(4, g.negationReach), folded, m.end);
 
 /** 私信了一个博主, 私信过他, 让我私信, 有人私信你: the lure is told, not asked. */

@@ -912,7 +912,7 @@ export interface LexiconFlags {
  * included), a bare lure, a contact, a listed account. Text with none of these (nor in the text it
  * answers, `inScope`) is never a lead and the model does not read it. Most of a page's comments are
  * like that, so the model's cost stays small; and there its held-out scores are least reliable:
- * leave-one-family-out, 3 of 2,147 benign lines without vocabulary score ≥ 0.85 (pinyin chat, a
+ * leave-one-family-out (model v9), 3 of 2,147 benign lines without vocabulary score ≥ 0.85 (pinyin chat, a
  * post about an eye operation among them) against 24 of 62 such leads (1 % of all leads). The
  * list's everyday words in pinyin, English and Cantonese (zhengxin, credit card, 卡數) count.
  */
