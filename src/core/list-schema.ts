@@ -320,6 +320,8 @@ export const Model = z.object({
     average: z.boolean().optional(),
     nb: z.boolean().optional(),
     minCount: z.number().int().positive().optional(),
+    /** Feature dropout (TrainConfig.dropout); lists without it were trained without. */
+    dropout: z.number().min(0).lt(1).optional(),
   }),
   /** Figures measured when the model was trained (leave-one-family-out, per family). */
   metrics: z.record(z.string().max(64), z.number()).default({}),

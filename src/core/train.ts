@@ -88,6 +88,7 @@ export function trainConfigOf(model: Model): TrainConfig {
     ...(model.training.average !== undefined ? { average: model.training.average } : {}),
     ...(model.training.nb !== undefined ? { nb: model.training.nb } : {}),
     ...(model.training.minCount !== undefined ? { minCount: model.training.minCount } : {}),
+    ...(model.training.dropout !== undefined ? { dropout: model.training.dropout } : {}),
   };
 }
 
@@ -655,6 +656,7 @@ export function modelSection(
       average: config.average,
       nb: config.nb,
       minCount: config.minCount,
+      dropout: config.dropout,
     },
     metrics,
   };

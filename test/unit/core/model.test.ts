@@ -13,6 +13,7 @@ import {
   modelSection,
   predictLines,
   train,
+  trainConfigOf,
   type TrainConfig,
 } from '../../../src/core/train';
 import { corpusFiles, fingerprint, readCorpora } from '../../../src/cli/corpora';
@@ -78,6 +79,31 @@ describe('the lead model', { timeout: 60_000 }, () => {
       compared++;
     }
     expect(compared).toBe(150);
+  });
+
+  it('records how it was trained, so a retrain (and leave-one-family-out) trains alike', () => {
+    const { ex, q } = trained();
+    const used: TrainConfig = { ...config, dropout: 0.15, minCount: 2, seed: 7 };
+    const model = modelSection(
+      q,
+      used,
+      { lead: 0.5, modelOnly: 0.9, mention: 0.3 },
+      {
+        trainedAt: '2026-12-01T00:00:00Z',
+        fingerprint: '0'.repeat(64),
+        lines: 1,
+        examples: ex.y.length,
+        families: ['x'],
+      },
+      {},
+      1,
+    );
+    const read = parseList(JSON.parse(JSON.stringify({ ...lexicon, model }))).model!;
+    expect(trainConfigOf(read)).toEqual(used);
+    // A model from before the field was trained without dropout.
+    const { dropout: _d, ...older } = read.training;
+    expect(trainConfigOf({ ...read, training: older }).dropout).toBe(0);
+    expect(() => Model.parse({ ...read, training: { ...read.training, dropout: 1 } })).toThrow();
   });
 
   it('is refused when its weights do not fit its table', () => {
