@@ -55,7 +55,7 @@ export interface TrainConfig {
 }
 
 export const defaultTrainConfig: TrainConfig = {
-  hashBits: 18,
+  hashBits: 19,
   orders: [1, 2, 3],
   ngramNorm: 0,
   crosses: ['kind'],
@@ -64,7 +64,7 @@ export const defaultTrainConfig: TrainConfig = {
   rate: 0.2,
   seed: 20261201,
   copies: 1,
-  dropout: 0,
+  dropout: 0.15,
   average: false,
   nb: false,
   minCount: 1,
@@ -88,7 +88,8 @@ export function trainConfigOf(model: Model): TrainConfig {
     ...(model.training.average !== undefined ? { average: model.training.average } : {}),
     ...(model.training.nb !== undefined ? { nb: model.training.nb } : {}),
     ...(model.training.minCount !== undefined ? { minCount: model.training.minCount } : {}),
-    ...(model.training.dropout !== undefined ? { dropout: model.training.dropout } : {}),
+    // Lists from before the field was recorded were trained without dropout.
+    dropout: model.training.dropout ?? 0,
   };
 }
 
