@@ -30,6 +30,24 @@ function trained() {
   return { ex, q: train(ex, config) };
 }
 
+/** A model section with a placeholder training record, for tests of what the section holds. */
+function placeholderSection(q: ReturnType<typeof train>, used: TrainConfig, examples: number) {
+  return modelSection(
+    q,
+    used,
+    { lead: 0.5, modelOnly: 0.9, mention: 0.3 },
+    {
+      trainedAt: '2026-12-01T00:00:00Z',
+      fingerprint: '0'.repeat(64),
+      lines: 1,
+      examples,
+      families: ['x'],
+    },
+    {},
+    1,
+  );
+}
+
 // Each test trains a small model: seconds, more on a busy machine.
 describe('the lead model', { timeout: 60_000 }, () => {
   it('trains deterministically: the same corpus and seed give the same bytes', () => {
@@ -84,20 +102,7 @@ describe('the lead model', { timeout: 60_000 }, () => {
   it('records how it was trained, so a retrain (and leave-one-family-out) trains alike', () => {
     const { ex, q } = trained();
     const used: TrainConfig = { ...config, dropout: 0.15, minCount: 2, seed: 7 };
-    const model = modelSection(
-      q,
-      used,
-      { lead: 0.5, modelOnly: 0.9, mention: 0.3 },
-      {
-        trainedAt: '2026-12-01T00:00:00Z',
-        fingerprint: '0'.repeat(64),
-        lines: 1,
-        examples: ex.y.length,
-        families: ['x'],
-      },
-      {},
-      1,
-    );
+    const model = placeholderSection(q, used, ex.y.length);
     const read = parseList(JSON.parse(JSON.stringify({ ...lexicon, model }))).model!;
     expect(trainConfigOf(read)).toEqual(used);
     // A model from before the field was trained without dropout.
@@ -108,20 +113,7 @@ describe('the lead model', { timeout: 60_000 }, () => {
 
   it('is refused when its weights do not fit its table', () => {
     const { ex, q } = trained();
-    const model = modelSection(
-      q,
-      { ...config, hashBits: 17 },
-      { lead: 0.5, modelOnly: 0.9, mention: 0.3 },
-      {
-        trainedAt: '2026-12-01T00:00:00Z',
-        fingerprint: '0'.repeat(64),
-        lines: 1,
-        examples: ex.y.length,
-        families: ['x'],
-      },
-      {},
-      1,
-    );
+    const model = placeholderSection(q, { ...config, hashBits: 17 }, ex.y.length);
     const list = parseList({ ...lexicon, model });
     expect(() => loadMatcher(compileList(list))).toThrow(/2\^17/);
   });
